@@ -1,0 +1,56 @@
+# The two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format worker migrate demo clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+# A local .env for `make run`: debug on, plain HTTP, a key generated once.
+.env:
+	@echo "DEBUG=true" > $@
+	@echo "HTTPS_ONLY=false" >> $@
+	@echo "SECRET_KEY=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" >> $@
+	@echo "Wrote .env with a new SECRET_KEY."
+
+var/broker:
+	mkdir -p var/broker/processed
+
+migrate: $(BIN)/.installed .env var/broker
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py ensure_admin
+
+# Serve on http://$(HOST):$(PORT)/ with a Celery worker beside it. Without
+# CELERY_BROKER_URL the worker reads the embedded filesystem broker in var/.
+run: demo
+	@$(BIN)/celery -A config worker --loglevel=WARNING --concurrency=2 & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+worker: $(BIN)/.installed .env var/broker
+	$(BIN)/celery -A config worker --loglevel=INFO
+
+test: $(BIN)/.installed
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var .env

@@ -1,0 +1,129 @@
+"""Writes for pages, bookmarks and tags. Views, admin, commands and tasks all
+come through here."""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import UniqueConstraint
+from django.utils import timezone
+
+from .canonical import canonical_url, url_hash
+from .models import Bookmark, BookmarkTag, Page, Tag
+from .tagnames import clean_tag_name, fold
+
+
+def get_or_create_page(*, url: str) -> Page:
+    """The Page for a URL, however it was written. Raises InvalidURL."""
+    canonical = canonical_url(url)
+    page = Page.objects.filter(url_hash=url_hash(canonical)).first()
+    if page:
+        return page
+    try:
+        with transaction.atomic():
+            return Page.objects.create(url=canonical)
+    except IntegrityError:  # another process created it meanwhile
+        return Page.objects.get(url_hash=url_hash(canonical))
+
+
+def get_or_create_tags(names: Iterable[str]) -> list[Tag]:
+    """Tags for these names, in order, one per folded key; existing tags keep
+    the name they were first written with. Raises InvalidTagName."""
+    wanted: dict[str, str] = {}
+    for raw in names:
+        name = clean_tag_name(raw)
+        wanted.setdefault(fold(name), name)
+    if not wanted:
+        return []
+    existing = {tag.key: tag for tag in Tag.objects.filter(key__in=wanted)}
+    missing = [Tag(name=name, key=key) for key, name in wanted.items() if key not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {tag.key: tag for tag in Tag.objects.filter(key__in=wanted)}
+    return [existing[key] for key in wanted]
+
+
+def set_bookmark_tags(*, bookmark: Bookmark, tags: Iterable[Tag]) -> None:
+    tags = list(tags)
+    BookmarkTag.objects.filter(bookmark=bookmark).exclude(tag__in=tags).delete()
+    BookmarkTag.objects.bulk_create(
+        [BookmarkTag(bookmark=bookmark, tag=tag) for tag in tags], ignore_conflicts=True
+    )
+
+
+@transaction.atomic
+def save_bookmark(
+    *,
+    user,
+    url: str,
+    title: str = "",
+    description: str = "",
+    tag_names: Iterable[str] = (),
+    is_private: bool = False,
+    to_read: bool = False,
+    created_at: datetime | None = None,
+) -> tuple[Bookmark, bool]:
+    """Save a URL to the user's library, or update their bookmark of it.
+
+    Returns (bookmark, created). Raises InvalidURL or InvalidTagName before
+    writing anything."""
+    tags = get_or_create_tags(tag_names)
+    page = get_or_create_page(url=url)
+    bookmark, created = Bookmark.objects.get_or_create(
+        user=user,
+        page=page,
+        defaults={
+            "url": url.strip(),
+            "title": title,
+            "description": description,
+            "is_private": is_private,
+            "to_read": to_read,
+            "created_at": created_at or timezone.now(),
+        },
+    )
+    if not created:
+        bookmark.title = title or bookmark.title
+        bookmark.description = description or bookmark.description
+        bookmark.is_private = is_private
+        bookmark.to_read = to_read
+        bookmark.save(update_fields=["title", "description", "is_private", "to_read", "updated_at"])
+    set_bookmark_tags(bookmark=bookmark, tags=tags)
+    return bookmark, created
+
+
+@transaction.atomic
+def merge_tags(*, keep: Tag, merged: Iterable[Tag]) -> int:
+    """Move every use of the merged tags to ``keep`` and delete them.
+
+    Every table that links to Tag (bookmarks' tags, group items' tags, …) is
+    moved, so this needs no knowledge of the apps above. Returns the number of
+    tags removed."""
+    merged = [tag for tag in merged if tag.pk != keep.pk]
+    for relation in Tag._meta.related_objects:
+        if relation.many_to_many or not relation.field.concrete:
+            continue
+        _move_tag_links(relation.related_model, relation.field.name, keep, merged)
+    Tag.objects.filter(pk__in=[tag.pk for tag in merged]).delete()
+    return len(merged)
+
+
+def _move_tag_links(model, tag_field: str, keep: Tag, merged: list[Tag]) -> None:
+    # The link table's unique key pairs the tag with its owner (a bookmark,
+    # a group item): an owner that already has the kept tag loses its link to
+    # the merged one instead of gaining a duplicate.
+    owner = next(
+        (
+            field
+            for constraint in model._meta.constraints
+            if isinstance(constraint, UniqueConstraint) and tag_field in constraint.fields
+            for field in constraint.fields
+            if field != tag_field
+        ),
+        None,
+    )
+    for tag in merged:
+        links = model.objects.filter(**{tag_field: tag})
+        if owner:
+            kept_owners = model.objects.filter(**{tag_field: keep}).values(owner)
+            links.filter(**{f"{owner}__in": kept_owners}).delete()
+        links.update(**{tag_field: keep})

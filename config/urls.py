@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from groups import views as group_views
+
+urlpatterns = [
+    path("", group_views.home, name="home"),
+    path("groups/", include("groups.urls")),
+    path("healthz", group_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
