@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bookmarks.models import Bookmark, Snapshot
@@ -43,7 +44,7 @@ class Highlight(models.Model):
     colour = models.CharField(
         _("colour"), max_length=10, choices=Colour.choices, default=Colour.YELLOW
     )
-    created_at = models.DateTimeField(_("created"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -82,7 +83,7 @@ class Note(models.Model):
         Highlight, on_delete=models.CASCADE, null=True, blank=True, related_name="notes"
     )
     text = models.TextField(_("text"))
-    created_at = models.DateTimeField(_("created"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .canonical import url_hash
@@ -123,7 +124,7 @@ class Bookmark(models.Model):
     tags = models.ManyToManyField(Tag, through="BookmarkTag", related_name="bookmarks", blank=True)
     is_private = models.BooleanField(_("private"), default=False)
     to_read = models.BooleanField(_("to read"), default=False)
-    created_at = models.DateTimeField(_("created"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:

@@ -1,6 +1,8 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from annotations.models import Highlight
@@ -128,6 +130,10 @@ class GroupShare(models.Model):
     def __str__(self):
         return f"{self.bookmark} → {self.item.group}"
 
+    def clean(self):
+        if self.item_id and self.bookmark_id and self.bookmark.page_id != self.item.page_id:
+            raise ValidationError({"bookmark": _("The bookmark is not of this item's page.")})
+
 
 class GroupItemTag(models.Model):
     """An item's tag. Group and share time are copied here so a group's items
@@ -165,7 +171,7 @@ class GroupNote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="group_notes"
     )
     text = models.TextField(_("text"))
-    created_at = models.DateTimeField(_("created"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -179,3 +185,11 @@ class GroupNote(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def clean(self):
+        if (
+            self.highlight_id
+            and self.item_id
+            and self.highlight.bookmark.page_id != self.item.page_id
+        ):
+            raise ValidationError({"highlight": _("The highlight is not on this item's page.")})

@@ -4,11 +4,13 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from annotations.models import Highlight
 from bookmarks.models import Bookmark, Tag
 
-from .models import Group, GroupItem, GroupItemTag, GroupShare, Membership
+from .models import Group, GroupItem, GroupItemTag, GroupNote, GroupShare, Membership
 
 
 class NotAMember(PermissionError):
@@ -92,5 +94,29 @@ def set_item_tags(*, item: GroupItem, tags: Iterable[Tag]) -> None:
 
 def remove_items(*, items: Iterable[GroupItem]) -> int:
     """Take items out of their group, with their discussion. Bookmarks stay."""
-    _, per_model = GroupItem.objects.filter(pk__in=[item.pk for item in items]).delete()
+    ids = items.values("pk") if isinstance(items, QuerySet) else [item.pk for item in items]
+    _, per_model = GroupItem.objects.filter(pk__in=ids).delete()
     return per_model.get(GroupItem._meta.label, 0)
+
+
+def add_group_note(
+    *,
+    item: GroupItem,
+    author,
+    text: str,
+    highlight: Highlight | None = None,
+    created_at: datetime | None = None,
+) -> GroupNote:
+    """A member's note in the group's discussion of an item, perhaps on one
+    of the item's highlights."""
+    if not Membership.objects.filter(group_id=item.group_id, user=author).exists():
+        raise NotAMember(f"{author} is not a member of {item.group}.")
+    if highlight is not None and highlight.bookmark.page_id != item.page_id:
+        raise ValueError("The highlight is not on this item's page.")
+    return GroupNote.objects.create(
+        item=item,
+        author=author,
+        text=text,
+        highlight=highlight,
+        created_at=created_at or timezone.now(),
+    )
