@@ -1,12 +1,16 @@
 """Canonical URLs: one Page per address, however the address was written."""
 
 import hashlib
+import ipaddress
+import re
 from urllib.parse import urlsplit, urlunsplit
 
 import idna
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 MAX_URL_LENGTH = 4096
+#: Letters, digits, dots, hyphens (and underscores, which real hosts use).
+ASCII_HOST = re.compile(r"[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?")
 
 
 class InvalidURL(ValueError):
@@ -49,7 +53,14 @@ def canonical_url(url: str) -> str:
 
 def _idna_host(host: str) -> str:
     host = host.rstrip(".").lower()
+    if ":" in host:
+        try:
+            return str(ipaddress.IPv6Address(host))
+        except ValueError as exc:
+            raise InvalidURL("The host name is not valid.") from exc
     if host.isascii():
+        if not ASCII_HOST.fullmatch(host):
+            raise InvalidURL("The host name is not valid.")
         return host
     try:
         return idna.encode(host, uts46=True).decode("ascii")

@@ -26,6 +26,19 @@ def get_or_create_page(*, url: str) -> Page:
         return Page.objects.get(url_hash=url_hash(canonical))
 
 
+def get_or_create_pages(*, canonical_urls: Iterable[str]) -> dict[str, int]:
+    """Page ids by canonical URL, creating the missing pages in one bulk insert."""
+    by_hash = {url_hash(canonical): canonical for canonical in canonical_urls}
+    found = dict(Page.objects.filter(url_hash__in=by_hash).values_list("url_hash", "id"))
+    missing = [Page(url=c, url_hash=h) for h, c in by_hash.items() if h not in found]
+    if missing:
+        # bulk_create skips Page.save(), hence url_hash above; a page another
+        # process created meanwhile is a conflict to ignore, then read back.
+        Page.objects.bulk_create(missing, ignore_conflicts=True)
+        found = dict(Page.objects.filter(url_hash__in=by_hash).values_list("url_hash", "id"))
+    return {canonical: found[h] for h, canonical in by_hash.items()}
+
+
 def get_or_create_tags(names: Iterable[str]) -> list[Tag]:
     """Tags for these names, in order, one per folded key; existing tags keep
     the name they were first written with. Raises InvalidTagName."""

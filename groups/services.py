@@ -1,6 +1,7 @@
 """Writes for groups: members, shares into a group, and curation."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
@@ -40,6 +41,15 @@ def create_group(*, name: str, slug: str, created_by, visibility: str, descripti
     return group
 
 
+@dataclass(frozen=True)
+class Share:
+    """One bookmark to share into a group, when, and with which tags."""
+
+    bookmark: Bookmark
+    shared_at: datetime
+    tag_ids: frozenset[int]
+
+
 @transaction.atomic
 def share_bookmark(
     *,
@@ -48,35 +58,67 @@ def share_bookmark(
     tags: Iterable[Tag] | None = None,
     shared_at: datetime | None = None,
 ) -> GroupItem:
-    """Share a bookmark into a group the owner belongs to.
-
-    The page becomes one group item whoever shares it; the earliest share
-    gives the item its sharer and time, and the item's tags are the union of
-    what its sharers gave (the bookmark's own tags unless ``tags`` is given).
-    Sharing the same bookmark again changes nothing but the tags it adds."""
+    """Share a bookmark into a group its owner belongs to (the bookmark's own
+    tags unless ``tags`` is given). See share_bookmarks for the rules."""
     if not Membership.objects.filter(group=group, user_id=bookmark.user_id).exists():
         raise NotAMember(f"{bookmark.user} is not a member of {group}.")
-    shared_at = shared_at or timezone.now()
-    tags = list(bookmark.tags.all() if tags is None else tags)
+    tags = bookmark.tags.all() if tags is None else tags
+    share = Share(bookmark, shared_at or timezone.now(), frozenset(tag.pk for tag in tags))
+    share_bookmarks(group=group, shares=[share])
+    return GroupItem.objects.get(group=group, page_id=bookmark.page_id)
 
-    item, _ = GroupItem.objects.get_or_create(
-        group=group,
-        page_id=bookmark.page_id,
-        defaults={"shared_by_id": bookmark.user_id, "shared_at": shared_at},
+
+def share_bookmarks(*, group: Group, shares: Iterable[Share]) -> int:
+    """Share many bookmarks into a group in a few queries; the caller has
+    checked membership and holds the transaction. Returns the new shares.
+
+    The rules: a page is one item per group whoever shares it; the earliest
+    share gives the item its sharer and time (copied onto the item's tags for
+    the tag index); the item's tags are the union of what its sharers gave;
+    sharing the same bookmark again adds only tags."""
+    shares = list({share.bookmark.pk: share for share in shares}.values())
+    page_ids = {share.bookmark.page_id for share in shares}
+    items = {
+        item.page_id: item for item in GroupItem.objects.filter(group=group, page_id__in=page_ids)
+    }
+    for share in sorted(shares, key=lambda share: share.shared_at):
+        if share.bookmark.page_id not in items:
+            items[share.bookmark.page_id] = GroupItem(
+                group=group,
+                page_id=share.bookmark.page_id,
+                shared_by_id=share.bookmark.user_id,
+                shared_at=share.shared_at,
+            )
+    GroupItem.objects.bulk_create([item for item in items.values() if item.pk is None])
+    done = set(
+        GroupShare.objects.filter(
+            item__in=list(items.values()), bookmark__in=[share.bookmark for share in shares]
+        ).values_list("item_id", "bookmark_id")
     )
-    share, share_created = GroupShare.objects.get_or_create(
-        item=item, bookmark=bookmark, defaults={"shared_at": shared_at}
-    )
-    if share_created and shared_at < item.shared_at:
-        item.shared_at = shared_at
-        item.shared_by_id = bookmark.user_id
-        item.save(update_fields=["shared_at", "shared_by"])
-        GroupItemTag.objects.filter(item=item).update(shared_at=shared_at)
+    new_shares, earlier = [], {}
+    for share in shares:
+        item = items[share.bookmark.page_id]
+        if (item.pk, share.bookmark.pk) in done:
+            continue
+        new_shares.append(GroupShare(item=item, bookmark=share.bookmark, shared_at=share.shared_at))
+        if share.shared_at < item.shared_at:
+            item.shared_at, item.shared_by_id = share.shared_at, share.bookmark.user_id
+            earlier[item.pk] = item
+    GroupShare.objects.bulk_create(new_shares)
+    if earlier:
+        GroupItem.objects.bulk_update(list(earlier.values()), ["shared_at", "shared_by"])
+        for item in earlier.values():  # rare: the page was shared here later than this
+            GroupItemTag.objects.filter(item=item).update(shared_at=item.shared_at)
     GroupItemTag.objects.bulk_create(
-        [GroupItemTag(item=item, tag=tag, group=group, shared_at=item.shared_at) for tag in tags],
+        [
+            GroupItemTag(item=item, tag_id=tag_id, group=group, shared_at=item.shared_at)
+            for share in shares
+            for item in [items[share.bookmark.page_id]]
+            for tag_id in share.tag_ids
+        ],
         ignore_conflicts=True,
     )
-    return item
+    return len(new_shares)
 
 
 @transaction.atomic

@@ -31,6 +31,10 @@ def test_canonical_form(given, canonical):
         "https://exa\nmple.org/",
         "example.org/no-scheme",
         "https://example.org/" + "a" * 5000,
+        "http://exa mple.com/",
+        "http://exa<mple.com/",
+        "http://[::g]/",
+        "http://-/",
     ],
 )
 def test_refused(given):

@@ -7,11 +7,13 @@ from bookmarks.tests.factories import BookmarkFactory, PageFactory, TagFactory
 from groups.models import GroupItem, GroupItemTag, Membership
 from groups.services import (
     NotAMember,
+    Share,
     add_member,
     create_group,
     remove_items,
     set_item_tags,
     share_bookmark,
+    share_bookmarks,
 )
 from groups.tests.factories import GroupFactory
 
@@ -74,3 +76,20 @@ def test_add_member_changes_role_without_duplicating(user):
     add_member(group=group, user=user)
     add_member(group=group, user=user, role=Membership.Role.MODERATOR)
     assert Membership.objects.get(group=group, user=user).role == "moderator"
+
+
+def test_share_bookmarks_many_people_one_page_in_one_call():
+    group, page = GroupFactory(), PageFactory()
+    alice, bob = UserFactory(), UserFactory()
+    late = BookmarkFactory(user=alice, page=page)
+    early = BookmarkFactory(user=bob, page=page)
+    tag = TagFactory(name="shared")
+    shares = [
+        Share(late, LATE, frozenset({tag.pk})),
+        Share(early, EARLY, frozenset()),
+    ]
+    assert share_bookmarks(group=group, shares=shares) == 2
+    assert share_bookmarks(group=group, shares=shares) == 0
+    item = GroupItem.objects.get()
+    assert (item.shared_by, item.shared_at) == (bob, EARLY)
+    assert list(GroupItemTag.objects.values_list("tag", "shared_at")) == [(tag.pk, EARLY)]
