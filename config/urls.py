@@ -6,6 +6,8 @@ from groups import views as group_views
 urlpatterns = [
     path("", group_views.home, name="home"),
     path("groups/", include("groups.urls")),
+    path("", include("feeds.urls")),
+    path("", include("bookmarks.urls")),
     path("healthz", group_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -18,7 +18,8 @@ from django.db.models.functions import Coalesce, NullIf
 
 from annotations.models import Highlight
 
-from .models import Group, GroupItem, GroupShare, Membership
+from .cards import items_with_cache_state
+from .models import Group, GroupItem, GroupItemTag, GroupShare, Membership
 from .visibility import readable_groups, readable_items
 
 EMPTY_TEXT = Value("", output_field=TextField())
@@ -83,4 +84,49 @@ def recent_items(reader, *, limit: int) -> QuerySet[GroupItem]:
             highlight_count=_count(Highlight.objects.all(), "bookmark__shares__item"),
         )
         .order_by("-shared_at", "-id")[:limit]
+    )
+
+
+def group_items(group: Group) -> QuerySet[GroupItem]:
+    """A readable group's items, newest first, ready for ``cards.item_cards``."""
+    return items_with_cache_state(GroupItem.objects.filter(group=group)).order_by(
+        "-shared_at", "-id"
+    )
+
+
+def group_item_ids_tagged(group: Group, tag) -> QuerySet:
+    """Ids of a group's items with this tag, newest first: one range of the
+    (group, tag, -shared_at, -item) index, so a page reads only its rows."""
+    return (
+        GroupItemTag.objects.filter(group=group, tag=tag)
+        .order_by("-shared_at", "-item_id")
+        .values_list("item_id", flat=True)
+    )
+
+
+def items_in_order(item_ids: list[int]) -> list[GroupItem]:
+    """Items by id, in the order given, ready for ``cards.item_cards``."""
+    found = {
+        item.pk: item
+        for item in items_with_cache_state(GroupItem.objects.filter(pk__in=item_ids))
+    }
+    return [found[pk] for pk in item_ids if pk in found]
+
+
+#: The tag cloud shows a group's most used tags.
+TAG_CLOUD_SIZE = 100
+
+
+def tag_cloud(group: Group) -> list[dict]:
+    """The group's most used tags with their item counts, by name: one
+    aggregate query over the group's slice of the tag index."""
+    rows = (
+        GroupItemTag.objects.filter(group=group)
+        .values("tag__name", "tag__key")
+        .annotate(count=Count("id"))
+        .order_by("-count", "tag__key")[:TAG_CLOUD_SIZE]
+    )
+    return sorted(
+        ({"name": row["tag__name"], "count": row["count"], "key": row["tag__key"]} for row in rows),
+        key=lambda row: row["key"],
     )

@@ -1,14 +1,23 @@
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.db.models import F
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from bookmarks.selectors import find_tag
 
 from . import selectors
+from .cards import item_cards
+from .pagination import page_links, read_window
+from .visibility import get_readable_group, readable_items
 
 HOME_GROUPS = 12
 HOME_ITEMS = 20
 GROUPS_PER_PAGE = 50
 
 
+@require_safe
 def home(request):
     return render(
         request,
@@ -20,6 +29,7 @@ def home(request):
     )
 
 
+@require_safe
 def group_list(request):
     # get_page clamps a bad or out-of-range ?page= to a real page: never a 500.
     paginator = Paginator(selectors.groups_with_counts(request.user), GROUPS_PER_PAGE)
@@ -28,6 +38,79 @@ def group_list(request):
         "groups/group_list.html",
         {"page_obj": paginator.get_page(request.GET.get("page"))},
     )
+
+
+@require_safe
+def group_detail(request, slug):
+    group = get_readable_group(request.user, slug)
+    items = selectors.group_items(group)
+    window = read_window(request.GET, count=items.count())
+    page = items[window.offset : window.offset + window.per_page]
+    return render(
+        request,
+        "groups/group_detail.html",
+        {
+            "group": group,
+            "cards": item_cards(list(page)),
+            "window": window,
+            "links": page_links(window, path=request.path),
+            "tag_cloud": selectors.tag_cloud(group),
+        },
+    )
+
+
+@require_safe
+def group_tag(request, slug, tag):
+    group = get_readable_group(request.user, slug)
+    found = find_tag(tag)
+    if found is None:
+        raise Http404("No such tag.")
+    if found.name != tag:
+        # Another casing or form of the tag: one URL per tag.
+        url = reverse("groups:tag", args=[group.slug, found.name])
+        query = request.META.get("QUERY_STRING")
+        return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+    item_ids = selectors.group_item_ids_tagged(group, found)
+    window = read_window(request.GET, count=item_ids.count())
+    page_ids = list(item_ids[window.offset : window.offset + window.per_page])
+    return render(
+        request,
+        "groups/group_tag.html",
+        {
+            "group": group,
+            "tag": found,
+            "cards": item_cards(selectors.items_in_order(page_ids)),
+            "window": window,
+            "links": page_links(window, path=request.path),
+        },
+    )
+
+
+@require_safe
+def item_detail(request, slug, item_id):
+    group = get_readable_group(request.user, slug)
+    item = selectors.group_items(group).filter(pk=item_id).first()
+    if item is None:
+        raise Http404("No such item.")
+    (card,) = item_cards([item], fold=False)
+    return render(request, "groups/item_detail.html", {"group": group, "card": card})
+
+
+@require_safe
+def item_visit(request, slug, item_id):
+    """Count a view, then send the reader to the page itself."""
+    group = get_readable_group(request.user, slug)
+    item = (
+        readable_items(request.user, group)
+        .filter(pk=item_id)
+        .select_related("page")
+        .only("pk", "page__url")
+        .first()
+    )
+    if item is None or not item.page.url.lower().startswith(("http://", "https://")):
+        raise Http404("No such item.")
+    type(item).objects.filter(pk=item.pk).update(view_count=F("view_count") + 1)
+    return HttpResponseRedirect(item.page.url)
 
 
 def healthz(request):
