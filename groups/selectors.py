@@ -107,8 +107,7 @@ def group_item_ids_tagged(group: Group, tag) -> QuerySet:
 def items_in_order(item_ids: list[int]) -> list[GroupItem]:
     """Items by id, in the order given, ready for ``cards.item_cards``."""
     found = {
-        item.pk: item
-        for item in items_with_cache_state(GroupItem.objects.filter(pk__in=item_ids))
+        item.pk: item for item in items_with_cache_state(GroupItem.objects.filter(pk__in=item_ids))
     }
     return [found[pk] for pk in item_ids if pk in found]
 
