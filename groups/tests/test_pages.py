@@ -168,17 +168,20 @@ def test_home_shows_sharer_date_tags_and_highlight_count(client):
     assert re.search(r"\b1 item\b", html)
 
 
-def test_item_titles_link_to_the_page_without_passing_on_trust(client):
-    item = share(make_group("Links"), "Somewhere else")
+def test_item_titles_link_through_the_view_counter(client):
+    item = share(make_group("Links", slug="links"), "Somewhere else")
     html = page_text(client, "/")
-    assert f'<a href="{item.page.url}" rel="nofollow noopener">Somewhere else</a>' in html
+    visit = f"/groups/links/items/{item.pk}/visit/"
+    assert f'<a href="{visit}" rel="nofollow noopener">Somewhere else</a>' in html
 
 
-def test_an_item_url_that_is_not_http_renders_as_plain_text(rf: RequestFactory):
-    # The database only holds http(s) pages; the template still refuses others.
+def test_an_item_url_that_is_not_http_never_becomes_a_link(rf: RequestFactory):
+    # The database only holds http(s) pages; the page links through the view
+    # counter anyway, which refuses anything else.
     request = rf.get("/")
     request.user = SimpleNamespace(is_authenticated=False, is_staff=False)
     item = SimpleNamespace(
+        pk=1,
         title="Click me",
         page=SimpleNamespace(url="javascript:alert(1)"),
         group=SimpleNamespace(slug="g", name="G", is_public=True),
