@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
@@ -40,6 +42,14 @@ def group_list(request):
     )
 
 
+def feed_token_query(request, group) -> str:
+    """A private group's feed links carry the member's token, so a feed
+    reader (which has no session) can follow them."""
+    if group.is_public or not request.user.is_authenticated:
+        return ""
+    return "?" + urlencode({"token": request.user.feed_token})
+
+
 @require_safe
 def group_detail(request, slug):
     group = get_readable_group(request.user, slug)
@@ -55,6 +65,7 @@ def group_detail(request, slug):
             "window": window,
             "links": page_links(window, path=request.path),
             "tag_cloud": selectors.tag_cloud(group),
+            "feed_token_query": feed_token_query(request, group),
         },
     )
 
@@ -82,6 +93,7 @@ def group_tag(request, slug, tag):
             "cards": item_cards(selectors.items_in_order(page_ids)),
             "window": window,
             "links": page_links(window, path=request.path),
+            "feed_token_query": feed_token_query(request, group),
         },
     )
 

@@ -299,3 +299,32 @@ def test_queries_do_not_grow_with_items_highlights_or_notes(client, build, page)
     assert few == many
     assert "passage 20.30" in html or "passage 40.30" in html
     assert re.search(r"reply 30\.1", html)
+
+
+def test_feed_links_and_autodiscovery(client, build):
+    b = build()
+    b.item(tags=["架構"])
+    html = soup(client.get(tag_url(b.group, "架構")))
+    alternates = {link["type"]: link["href"] for link in html.select('link[rel="alternate"]')}
+    assert alternates == {
+        "application/rss+xml": "/groups/reading/tags/%E6%9E%B6%E6%A7%8B/rss/",
+        "application/atom+xml": "/groups/reading/tags/%E6%9E%B6%E6%A7%8B/atom/",
+    }
+    visible = [a["href"] for a in html.select(".feed-link a")]
+    assert visible == list(alternates.values())
+    for href in visible:
+        assert client.get(href).status_code == 200
+
+
+def test_a_private_groups_feed_links_carry_the_members_token(client, build):
+    from groups.models import Group
+
+    b = build(visibility=Group.Visibility.PRIVATE)
+    b.item()
+    client.force_login(b.member)
+    html = soup(client.get(reverse("groups:detail", args=[b.group.slug])))
+    hrefs = [link["href"] for link in html.select('link[rel="alternate"]')]
+    assert hrefs and all(h.endswith(f"?token={b.member.feed_token}") for h in hrefs)
+    client.logout()
+    for href in hrefs:
+        assert client.get(href).status_code == 200

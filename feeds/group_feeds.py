@@ -1,0 +1,97 @@
+"""A group's feeds, all items or one tag's, as RSS 2.0 and Atom. Items are the
+same cards the group pages show (``groups.cards``), loaded in constant queries."""
+
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from groups import selectors
+from groups.cards import ItemCard, item_cards
+
+from .access import group_for_feed, tag_for_feed
+from .base import FEED_ITEMS, BaseFeed, FeedSource, feed_path
+from .generators import AtomFeed
+
+GROUP_TITLE = _("Items shared in %(group)s")
+GROUP_DESCRIPTION = _("The newest items shared in the group %(group)s.")
+GROUP_TAG_TITLE = _("Group items tagged %(tag)s in %(group)s")
+GROUP_TAG_DESCRIPTION = _("The newest items tagged %(tag)s in the group %(group)s.")
+
+
+class GroupCardFeed(BaseFeed):
+    """Items are ItemCards. Each links to its item page on this site, which is
+    also its GUID: the page shows every highlight, note and reply, is stable
+    whatever happens to the bookmarked URL, and keeps a private group's items
+    behind membership. The bookmarked page is linked from the description."""
+
+    description_template = "feeds/group_item.html"
+
+    def get_context_data(self, *, item: ItemCard, request, **kwargs) -> dict:
+        visit = reverse("groups:visit", args=[item.item.group.slug, item.item.pk])
+        return {
+            "card": item,
+            "page_url": item.item.page.url,
+            "visit_url": request.build_absolute_uri(visit),
+        }
+
+    def item_title(self, card: ItemCard) -> str:
+        return card.title
+
+    def item_link(self, card: ItemCard) -> str:
+        return reverse("groups:item", args=[card.item.group.slug, card.item.pk])
+
+    def item_author_name(self, card: ItemCard) -> str:
+        sharer = card.item.shared_by
+        return sharer.name if sharer is not None else gettext("a former member")
+
+    def item_pubdate(self, card: ItemCard):
+        return card.item.shared_at
+
+    def item_updateddate(self, card: ItemCard):
+        # Atom readers refresh an entry when this moves: a new note on an old item.
+        return card.last_modified
+
+    def item_categories(self, card: ItemCard) -> list[str]:
+        return [tag.name for tag in card.tags]
+
+
+class GroupRss(GroupCardFeed):
+    def get_object(self, request, slug: str) -> FeedSource:
+        group = group_for_feed(request, slug)
+        items = list(selectors.group_items(group)[:FEED_ITEMS])
+        names = {"group": group.name}
+        return FeedSource(
+            title=GROUP_TITLE % names,
+            description=group.description.strip() or GROUP_DESCRIPTION % names,
+            link=reverse("groups:detail", args=[group.slug]),
+            feed_path=feed_path(request),
+            items=item_cards(items, fold=False),
+            empty_date=group.created_at,
+            private=not group.is_public,
+        )
+
+
+class GroupAtom(GroupRss):
+    feed_type = AtomFeed
+
+
+class GroupTagRss(GroupCardFeed):
+    def get_object(self, request, slug: str, tag: str) -> FeedSource:
+        # The group first: another spelling of a tag must not reveal a private group.
+        group = group_for_feed(request, slug)
+        found = tag_for_feed(tag)
+        item_ids = list(selectors.group_item_ids_tagged(group, found)[:FEED_ITEMS])
+        names = {"group": group.name, "tag": found.name}
+        return FeedSource(
+            title=GROUP_TAG_TITLE % names,
+            description=GROUP_TAG_DESCRIPTION % names,
+            link=reverse("groups:tag", args=[group.slug, found.name]),
+            feed_path=feed_path(request),
+            items=item_cards(selectors.items_in_order(item_ids), fold=False),
+            empty_date=group.created_at,
+            private=not group.is_public,
+        )
+
+
+class GroupTagAtom(GroupTagRss):
+    feed_type = AtomFeed
