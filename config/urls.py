@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.health import healthz
 from groups import views as group_views
 
 urlpatterns = [
@@ -8,6 +9,6 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("", include("feeds.urls")),
     path("", include("bookmarks.urls")),
-    path("healthz", group_views.healthz, name="healthz"),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -123,7 +123,3 @@ def item_visit(request, slug, item_id):
         raise Http404("No such item.")
     type(item).objects.filter(pk=item.pk).update(view_count=F("view_count") + 1)
     return HttpResponseRedirect(item.page.url)
-
-
-def healthz(request):
-    return JsonResponse({"ok": True})

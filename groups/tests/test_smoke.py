@@ -1,2 +1,0 @@
-def test_healthz(client, db):
-    assert client.get("/healthz").status_code == 200
