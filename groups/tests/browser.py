@@ -16,8 +16,12 @@ build) per test module. Nothing it does leaves the machine:
   ``local_site`` too.
 
 A page's request for another host (a redirect hop included) is recorded in
-``offsite_requests``; a test that leaves it non-empty errors at teardown. A
-test module uses these fixtures by importing them.
+``offsite_requests``; a test that leaves it non-empty errors at teardown.
+
+A test module loads these fixtures with ``pytest_plugins =
+["groups.tests.browser"]`` (importing them by name would trip ruff's F811, and
+importing anything from this module as well would stop pytest rewriting its
+asserts). The data fixtures ``shelf`` and ``commons`` build what the pages show.
 """
 
 import os

@@ -204,21 +204,23 @@ def test_the_browser_cannot_leave_the_machine(
     offsite_requests,
     local_server,
     build,
+    settings,
 ):
     """The fence itself. The route does not see an item's redirect to another
     host (Playwright routes no redirect hop): the proxy refuses it, for a
     host name and for an address alike. A request the page makes itself is
     aborted by the route before it reaches the proxy."""
+    settings.FETCH_NETWORK = "off"  # nor may the server fetch these pages
     b = build()
-    b.item(url="https://example.org/elsewhere", title="A named host")
-    b.item(url="http://203.0.113.7/elsewhere", title="An address")
+    b.item(url="https://elsewhere.example/page", title="A named host")
+    b.item(url="http://203.0.113.7/page", title="An address")
     tag_page = reverse("groups:tag", args=[b.group.slug, "architecture"])
     page = new_page()
     local_server.refused.clear()
     outcomes = {}
     for title, target in [
-        ("A named host", "https://example.org/elsewhere"),
-        ("An address", "http://203.0.113.7/elsewhere"),
+        ("A named host", "https://elsewhere.example/page"),
+        ("An address", "http://203.0.113.7/page"),
     ]:
         page.goto(tag_page)
         with page.expect_request(target) as hop:
@@ -226,12 +228,12 @@ def test_the_browser_cannot_leave_the_machine(
         response = hop.value.response()  # waits for the hop to end either way
         outcomes[target] = response.status if response else hop.value.failure
     assert outcomes == {
-        "https://example.org/elsewhere": "net::ERR_TUNNEL_CONNECTION_FAILED",
-        "http://203.0.113.7/elsewhere": 403,  # the proxy's answer
+        "https://elsewhere.example/page": "net::ERR_TUNNEL_CONNECTION_FAILED",
+        "http://203.0.113.7/page": 403,  # the proxy's answer
     }
     assert local_server.refused == [
-        "CONNECT example.org:443",
-        "GET http://203.0.113.7/elsewhere",
+        "CONNECT elsewhere.example:443",
+        "GET http://203.0.113.7/page",
     ]
     assert offsite_requests == list(outcomes)
     # Both visits were counted before the redirect.
@@ -239,9 +241,9 @@ def test_the_browser_cannot_leave_the_machine(
 
     page.goto(tag_page)
     refused = page.evaluate(
-        "() => fetch('https://example.org/beacon').then(() => 'sent', () => 'refused')"
+        "() => fetch('https://elsewhere.example/beacon').then(() => 'sent', () => 'refused')"
     )
     assert refused == "refused"
-    assert offsite_requests[-1] == "https://example.org/beacon"
+    assert offsite_requests[-1] == "https://elsewhere.example/beacon"
     assert len(local_server.refused) == 2, "the route stopped it before the proxy"
     offsite_requests.clear()  # all provoked on purpose, and all refused
