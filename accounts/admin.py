@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from groups.departures import delete_account
+
 from .models import User
 from .services import reset_feed_token
 
@@ -56,3 +58,12 @@ class UserAdmin(BaseUserAdmin):
             % {"count": len(users)},
             messages.SUCCESS,
         )
+
+    # Deleting a person goes through the same service as deleting one's own
+    # account: items pass on, groups keep an owner.
+    def delete_model(self, request, obj):
+        delete_account(user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            delete_account(user=user)

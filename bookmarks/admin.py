@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 
 from annotations.admin import HighlightInline
 from annotations.models import Highlight
+from groups.departures import delete_bookmarks
 
 from . import services
 from .canonical import InvalidURL, canonical_url, url_hash
@@ -252,3 +253,11 @@ class BookmarkAdmin(admin.ModelAdmin):
     @admin.display(description=_("highlights"), ordering="highlight_count")
     def highlight_count(self, bookmark):
         return bookmark.highlight_count
+
+    # Admin is a top-floor view like any other: deleting goes through the
+    # service that hands a group item on to its next sharer.
+    def delete_model(self, request, obj):
+        delete_bookmarks(bookmarks=[obj])
+
+    def delete_queryset(self, request, queryset):
+        delete_bookmarks(bookmarks=queryset)

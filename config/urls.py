@@ -9,6 +9,8 @@ urlpatterns = [
     path("groups/", include("groups.urls")),
     path("", include("feeds.urls")),
     path("", include("bookmarks.urls")),
+    path("", include("annotations.urls")),
+    path("", include("accounts.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
