@@ -212,6 +212,30 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 
+# --- Fetching pages -------------------------------------------------------
+#: Where the fetcher may go: "public" (public addresses only, through the
+#: guard), "loopback" (127.0.0.1 and ::1 only, any port: tests, CI and
+#: benchmarks) or "off" (nothing is fetched; snapshots stay pending).
+FETCH_NETWORK = env.str("FETCH_NETWORK", default="public")
+if FETCH_NETWORK not in {"public", "loopback", "off"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("FETCH_NETWORK must be public, loopback or off.")
+#: Wall-clock limit for one fetch, redirects included (seconds).
+FETCH_TIMEOUT = env.float("FETCH_TIMEOUT", default=20.0)
+#: Bytes read from the network for one response, and after decompression.
+FETCH_MAX_BYTES = env.int("FETCH_MAX_BYTES", default=10 * 1024 * 1024)
+FETCH_MAX_DECOMPRESSED_BYTES = env.int("FETCH_MAX_DECOMPRESSED_BYTES", default=20 * 1024 * 1024)
+FETCH_MAX_REDIRECTS = env.int("FETCH_MAX_REDIRECTS", default=5)
+#: Ports other than 80 and 443 the "public" network may use.
+FETCH_EXTRA_PORTS = [int(port) for port in env.list("FETCH_EXTRA_PORTS", default=[])]
+#: Size budget for what a cached copy inlines (each resource, and in all).
+SNAPSHOT_MAX_RESOURCE_BYTES = env.int("SNAPSHOT_MAX_RESOURCE_BYTES", default=2 * 1024 * 1024)
+SNAPSHOT_MAX_TOTAL_BYTES = env.int("SNAPSHOT_MAX_TOTAL_BYTES", default=8 * 1024 * 1024)
+FETCH_USER_AGENT = env.str(
+    "FETCH_USER_AGENT", default="Commonplace/1.0 (+self-hosted bookmark cache)"
+)
+
 # --- Logging --------------------------------------------------------------
 LOGGING = {
     "version": 1,
