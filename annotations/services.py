@@ -44,3 +44,25 @@ def add_note(
         text=text,
         created_at=created_at or timezone.now(),
     )
+
+
+def change_colour(*, highlight: Highlight, colour: str) -> Highlight:
+    highlight.colour = colour
+    highlight.save(update_fields=["colour", "updated_at"])
+    return highlight
+
+
+def delete_highlight(*, highlight: Highlight) -> None:
+    """Delete a highlight with the sticky notes on it (and any group
+    discussion of it: those rows cascade with the highlight)."""
+    highlight.delete()
+
+
+def update_note(*, note: Note, text: str) -> Note:
+    note.text = text
+    note.save(update_fields=["text", "updated_at"])
+    return note
+
+
+def delete_note(*, note: Note) -> None:
+    note.delete()

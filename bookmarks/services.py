@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import UniqueConstraint
+from django.db.models import QuerySet, UniqueConstraint
 from django.utils import timezone
 
 from .canonical import canonical_url, url_hash
@@ -140,3 +140,80 @@ def _move_tag_links(model, tag_field: str, keep: Tag, merged: list[Tag]) -> None
             kept_owners = model.objects.filter(**{tag_field: keep}).values(owner)
             links.filter(**{f"{owner}__in": kept_owners}).delete()
         links.update(**{tag_field: keep})
+
+
+@transaction.atomic
+def update_bookmark(
+    *,
+    bookmark: Bookmark,
+    title: str,
+    description: str,
+    tag_names: Iterable[str],
+    is_private: bool,
+    to_read: bool,
+) -> Bookmark:
+    """Set a bookmark's own fields and tags to exactly these values (an empty
+    title or description clears it). Its page stays the same. Raises
+    InvalidTagName before writing anything."""
+    tags = get_or_create_tags(tag_names)
+    bookmark.title = title
+    bookmark.description = description
+    bookmark.is_private = is_private
+    bookmark.to_read = to_read
+    bookmark.save(update_fields=["title", "description", "is_private", "to_read", "updated_at"])
+    set_bookmark_tags(bookmark=bookmark, tags=tags)
+    return bookmark
+
+
+def set_to_read(*, bookmark: Bookmark, to_read: bool) -> None:
+    bookmark.to_read = to_read
+    bookmark.save(update_fields=["to_read", "updated_at"])
+
+
+# Bulk changes take a queryset of bookmarks the caller has already limited to
+# one owner's, and run a fixed number of queries however many it holds.
+
+
+def set_privacy(*, bookmarks: QuerySet[Bookmark], is_private: bool) -> int:
+    """Make the bookmarks private or public. Returns how many changed."""
+    return bookmarks.exclude(is_private=is_private).update(
+        is_private=is_private, updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def add_tags(*, bookmarks: QuerySet[Bookmark], tag_names: Iterable[str]) -> int:
+    """Add tags to every bookmark. Raises InvalidTagName. Returns the links added."""
+    tags = get_or_create_tags(tag_names)
+    ids = list(bookmarks.values_list("pk", flat=True))
+    if not tags or not ids:
+        return 0
+    existing = set(
+        BookmarkTag.objects.filter(bookmark_id__in=ids, tag__in=tags).values_list(
+            "bookmark_id", "tag_id"
+        )
+    )
+    links = [
+        BookmarkTag(bookmark_id=bookmark_id, tag=tag)
+        for bookmark_id in ids
+        for tag in tags
+        if (bookmark_id, tag.pk) not in existing
+    ]
+    BookmarkTag.objects.bulk_create(links, ignore_conflicts=True)
+    Bookmark.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    return len(links)
+
+
+@transaction.atomic
+def remove_tags(*, bookmarks: QuerySet[Bookmark], tag_names: Iterable[str]) -> int:
+    """Take tags off every bookmark; names no tag has are ignored. Returns
+    the links removed."""
+    keys = {fold(clean_tag_name(name)) for name in tag_names}
+    ids = list(bookmarks.values_list("pk", flat=True))
+    if not keys or not ids:
+        return 0
+    links = BookmarkTag.objects.filter(bookmark_id__in=ids, tag__key__in=keys)
+    changed = list(links.values_list("bookmark_id", flat=True).distinct())
+    removed, _ = links.delete()
+    Bookmark.objects.filter(pk__in=changed).update(updated_at=timezone.now())
+    return removed

@@ -1,0 +1,187 @@
+"""Saving, editing and deleting one's own bookmarks, and marking them to read.
+
+Every view here changes something, so each wears ``form_endpoint`` or
+``write_endpoint`` (signed-in people only; POST checked for CSRF)."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from config.decorators import form_endpoint, write_endpoint
+from groups.departures import delete_bookmarks, unshare_bookmark
+from groups.models import GroupShare
+from groups.services import NotAMember, share_bookmark
+from groups.visibility import readable_groups
+
+from .canonical import InvalidURL, canonical_url, url_hash
+from .forms import BookmarkForm
+from .models import Bookmark
+from .services import save_bookmark, set_to_read, update_bookmark
+from .tagnames import fold
+from .view_helpers import own_bookmark, redirect_back
+
+#: What the bookmarklet and other links may fill in: /bookmarks/new/?url=&title=…
+PREFILLED_FIELDS = ("url", "title", "description", "tags")
+TRUE_VALUES = ("1", "true", "on", "yes")
+
+
+@form_endpoint
+def new_bookmark(request):
+    if request.method != "POST":
+        initial = {name: request.GET.get(name, "") for name in PREFILLED_FIELDS}
+        existing = _saved_already(request.user, initial["url"])
+        if existing is not None:
+            messages.info(request, _saved_on(existing))
+            return redirect("bookmarks:edit", existing.pk)
+        form = BookmarkForm(initial=initial, user=request.user)
+        return render(request, "bookmarks/new.html", {"form": form})
+
+    form = BookmarkForm(request.POST, user=request.user)
+    if form.is_valid():
+        existing = _saved_already(request.user, form.cleaned_data["url"])
+        if existing is not None:
+            return _offer_edit(request, existing, form.cleaned_data)
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                bookmark, _created = save_bookmark(
+                    user=request.user,
+                    url=data["url"],
+                    title=data["title"],
+                    description=data["description"],
+                    tag_names=data["tags"],
+                    is_private=data["is_private"],
+                    to_read=data["to_read"],
+                )
+                for group in data["groups"]:
+                    share_bookmark(bookmark=bookmark, group=group)
+        except NotAMember:  # left a group while the form was open
+            form.add_error("groups", _("You can share only into groups you are a member of."))
+        else:
+            messages.success(request, _("Bookmark saved."))
+            return redirect("bookmarks:detail", bookmark.pk)
+    return render(request, "bookmarks/new.html", {"form": form})
+
+
+@form_endpoint
+def edit_bookmark(request, bookmark_id):
+    bookmark = own_bookmark(request, bookmark_id)
+    shared = _shared_group_ids(bookmark)
+    initial = _initial(bookmark, shared)
+    if request.method != "POST":
+        form = BookmarkForm(initial=initial, user=request.user, bookmark=bookmark)
+        return _edit_page(request, bookmark, form)
+
+    form = BookmarkForm(request.POST, initial=initial, user=request.user, bookmark=bookmark)
+    if form.is_valid():
+        data = form.cleaned_data
+        chosen = {group.pk: group for group in data["groups"]}
+        try:
+            with transaction.atomic():
+                update_bookmark(
+                    bookmark=bookmark,
+                    title=data["title"],
+                    description=data["description"],
+                    tag_names=data["tags"],
+                    is_private=data["is_private"],
+                    to_read=data["to_read"],
+                )
+                # Only groups the user belongs to are offered, so only those
+                # change: a share left behind in a former group stays.
+                for group in form.fields["groups"].queryset:
+                    if group.pk in chosen and group.pk not in shared:
+                        share_bookmark(bookmark=bookmark, group=group)
+                    elif group.pk in shared and group.pk not in chosen:
+                        unshare_bookmark(bookmark=bookmark, group=group)
+        except NotAMember:
+            form.add_error("groups", _("You can share only into groups you are a member of."))
+        else:
+            messages.success(request, _("Bookmark updated."))
+            return redirect("bookmarks:detail", bookmark.pk)
+    return _edit_page(request, bookmark, form)
+
+
+@form_endpoint
+def delete_bookmark(request, bookmark_id):
+    """GET asks to confirm; POST deletes, handing group items on to the next sharer."""
+    bookmark = own_bookmark(request, bookmark_id)
+    if request.method == "POST":
+        title = bookmark.display_title
+        delete_bookmarks(bookmarks=[bookmark])
+        messages.success(request, _("Deleted “%(title)s”.") % {"title": title[:200]})
+        return redirect("bookmarks:library")
+    groups = readable_groups(request.user).filter(items__shares__bookmark=bookmark).distinct()
+    return render(
+        request, "bookmarks/delete.html", {"bookmark": bookmark, "groups": groups.order_by("name")}
+    )
+
+
+@write_endpoint
+def mark_to_read(request, bookmark_id):
+    """Set the to-read flag from a posted ``to_read`` (1 or 0), or toggle it."""
+    bookmark = own_bookmark(request, bookmark_id)
+    if "to_read" in request.POST:
+        to_read = request.POST["to_read"].strip().lower() in TRUE_VALUES
+    else:
+        to_read = not bookmark.to_read
+    set_to_read(bookmark=bookmark, to_read=to_read)
+    messages.success(request, _("Marked to read.") if to_read else _("No longer marked to read."))
+    return redirect_back(request, reverse("bookmarks:detail", args=[bookmark.pk]))
+
+
+def _saved_already(user, url: str) -> Bookmark | None:
+    """The user's bookmark of the page this URL names, if they have one."""
+    try:
+        canonical = canonical_url(url)
+    except InvalidURL:
+        return None
+    return Bookmark.objects.filter(user=user, page__url_hash=url_hash(canonical)).first()
+
+
+def _saved_on(bookmark: Bookmark) -> str:
+    when = date_format(localtime(bookmark.created_at), "DATE_FORMAT")
+    return _("You saved this page on %(date)s; edit it here.") % {"date": when}
+
+
+def _shared_group_ids(bookmark: Bookmark) -> set[int]:
+    return set(GroupShare.objects.filter(bookmark=bookmark).values_list("item__group", flat=True))
+
+
+def _initial(bookmark: Bookmark, shared: set[int]) -> dict:
+    return {
+        "url": bookmark.url,
+        "title": bookmark.title,
+        "description": bookmark.description,
+        "tags": ", ".join(tag.name for tag in bookmark.tags.order_by("key")),
+        "is_private": bookmark.is_private,
+        "to_read": bookmark.to_read,
+        "groups": sorted(shared),
+    }
+
+
+def _offer_edit(request, bookmark: Bookmark, posted: dict):
+    """The edit page of the bookmark the user already has of this page,
+    filled with what is saved plus what they just posted, so nothing typed
+    is lost and nothing already chosen is undone: nothing is written yet."""
+    initial = _initial(bookmark, _shared_group_ids(bookmark))
+    names = [name.strip() for name in initial["tags"].split(",") if name.strip()]
+    keys = {fold(name) for name in names}
+    names += [name for name in posted["tags"] if fold(name) not in keys]
+    initial.update(
+        title=posted["title"] or bookmark.title,
+        description=posted["description"] or bookmark.description,
+        tags=", ".join(names),
+        groups=sorted(set(initial["groups"]) | {group.pk for group in posted["groups"]}),
+    )
+    form = BookmarkForm(initial=initial, user=request.user, bookmark=bookmark)
+    return _edit_page(request, bookmark, form, notice=_saved_on(bookmark))
+
+
+def _edit_page(request, bookmark: Bookmark, form: BookmarkForm, notice: str = ""):
+    return render(
+        request, "bookmarks/edit.html", {"bookmark": bookmark, "form": form, "notice": notice}
+    )
