@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .canonical import canonical_url, url_hash
 from .models import Bookmark, BookmarkTag, Page, Tag
+from .snapshotting import request_snapshots
 from .tagnames import clean_tag_name, fold
 
 
@@ -75,11 +76,14 @@ def save_bookmark(
     is_private: bool = False,
     to_read: bool = False,
     created_at: datetime | None = None,
+    snapshot: bool = True,
 ) -> tuple[Bookmark, bool]:
     """Save a URL to the user's library, or update their bookmark of it.
 
-    Returns (bookmark, created). Raises InvalidURL or InvalidTagName before
-    writing anything."""
+    A new bookmark asks for a snapshot of its page (taken by a worker after
+    the transaction commits) unless ``snapshot`` is False, as for made-up
+    demo pages. Returns (bookmark, created). Raises InvalidURL or
+    InvalidTagName before writing anything."""
     tags = get_or_create_tags(tag_names)
     page = get_or_create_page(url=url)
     bookmark, created = Bookmark.objects.get_or_create(
@@ -101,6 +105,8 @@ def save_bookmark(
         bookmark.to_read = to_read
         bookmark.save(update_fields=["title", "description", "is_private", "to_read", "updated_at"])
     set_bookmark_tags(bookmark=bookmark, tags=tags)
+    if created and snapshot:
+        request_snapshots(page_ids=[page.pk])
     return bookmark, created
 
 

@@ -33,12 +33,14 @@ class RetryLater(Exception):
     """A network error or a 5xx: worth another try later."""
 
 
-def request_snapshots(*, page_ids: Iterable[int]) -> list[int]:
-    """A pending snapshot for each page that has none pending yet, enqueued
-    on commit. Returns the new snapshots' ids."""
+def request_snapshots(*, page_ids: Iterable[int], again: bool = False) -> list[int]:
+    """A pending snapshot for each page that has neither one pending nor
+    (unless ``again``) a good one already, enqueued on commit. Returns the
+    new snapshots' ids."""
     page_ids = set(page_ids)
-    pending = Snapshot.objects.filter(page=OuterRef("pk"), status=Snapshot.Status.PENDING)
-    pages = Page.objects.filter(pk__in=page_ids).exclude(Exists(pending))
+    skip = [Snapshot.Status.PENDING] if again else [Snapshot.Status.PENDING, Snapshot.Status.OK]
+    existing = Snapshot.objects.filter(page=OuterRef("pk"), status__in=skip)
+    pages = Page.objects.filter(pk__in=page_ids).exclude(Exists(existing))
     created = Snapshot.objects.bulk_create(
         [Snapshot(page_id=page_id) for page_id in pages.values_list("pk", flat=True)]
     )

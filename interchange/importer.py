@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from annotations.models import Highlight, Note
 from bookmarks.models import Bookmark, BookmarkTag
 from bookmarks.services import get_or_create_pages, get_or_create_tags
+from bookmarks.snapshotting import request_snapshots
 from bookmarks.tagnames import fold
 from groups.models import Group, Membership
 from groups.services import NotAMember, Share, share_bookmarks
@@ -186,6 +187,7 @@ def _bookmark_rows(
         rows.append((record, target))
 
     Bookmark.objects.bulk_create([t.bookmark for t in targets.values() if t.new])
+    request_snapshots(page_ids={t.bookmark.page_id for t in targets.values() if t.new})
     dirty = [t.bookmark for t in targets.values() if t.dirty and not t.new]
     if dirty:
         now = timezone.now()

@@ -281,3 +281,14 @@ def test_help_and_bad_batch_size(user):
     assert "Diigo CSV export" in parser.format_help()
     with pytest.raises(CommandError, match="--batch-size must be between 1 and 5000"):
         run(MESSY, user=user.username, batch_size=0)
+
+
+def test_imported_pages_wait_for_their_snapshot(user, tmp_path):
+    from bookmarks.models import Snapshot
+
+    path = write(tmp_path / "s.csv", csv_text([row(1), row(2)]))
+    run(path, user=user.username)
+    pending = Snapshot.objects.filter(status=Snapshot.Status.PENDING)
+    assert pending.count() == Page.objects.count() == 2
+    run(path, user=user.username)  # a re-import asks for nothing more
+    assert Snapshot.objects.count() == 2

@@ -75,6 +75,7 @@ def seed(rng: random.Random) -> None:
             write_item(group, planned, users)
     for username, url, title, tags, private in demo.LIBRARY:
         save_bookmark(
+            snapshot=False,
             user=users[username],
             url=url,
             title=title,
@@ -245,6 +246,7 @@ def write_item(group: Group, planned: PlannedItem, users: dict[str, User]) -> Gr
     first_highlights: list[Highlight] | None = None
     for share in planned.shares:
         bookmark, created = save_bookmark(
+            snapshot=False,
             user=users[share.username],
             url=planned.url,
             title=share.title,
