@@ -5,11 +5,13 @@ reader may not see is a 404, never a 403, so its existence does not leak.
 """
 
 import logging
+import re
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
@@ -29,6 +31,8 @@ from .models import Bookmark, BookmarkTag, Snapshot
 from .selectors import find_tag
 
 logger = logging.getLogger(__name__)
+BODY_TAG = re.compile(r"<body[^>]*>", re.IGNORECASE)
+DOCTYPE = re.compile(r"\s*<!doctype[^>]*>", re.IGNORECASE)
 
 #: A cached copy is someone else's page: it runs nothing, loads nothing from
 #: the network, submits nothing and cannot be framed. ``sandbox`` without any
@@ -130,7 +134,8 @@ def cached_copy(request, snapshot_id):
         Snapshot.objects.filter(pk=snapshot_id, status=Snapshot.Status.OK)
         .exclude(html="")
         .filter(may_read_page)
-        .only("pk", "html")
+        .select_related("page")
+        .only("pk", "html", "content_type", "final_url", "fetched_at", "sha256", "page__url")
         .first()
     )
     if snapshot is None:
@@ -141,13 +146,33 @@ def cached_copy(request, snapshot_id):
     except FileNotFoundError:
         logger.exception("Snapshot %s: its HTML file is missing from storage.", snapshot.pk)
         raise Http404("No such cached copy.") from None
-    response = HttpResponse(body, content_type="text/html; charset=utf-8")
+    if snapshot.content_type in ("", "text/html", "application/xhtml+xml"):
+        response = HttpResponse(
+            with_banner(body, snapshot), content_type="text/html; charset=utf-8"
+        )
+    else:
+        # PDFs, images, text: kept as fetched and handed over as a download,
+        # never rendered on our origin.
+        response = HttpResponse(body, content_type=snapshot.content_type)
+        response.headers["Content-Disposition"] = f'attachment; filename="snapshot-{snapshot.pk}"'
     response.headers["Content-Security-Policy"] = CACHED_COPY_CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Cache-Control"] = "private"
     return response
+
+
+def with_banner(body: bytes, snapshot: Snapshot) -> bytes:
+    """The stored copy with a banner naming the original address and the
+    capture time, added here so identical copies stay identical in storage."""
+    banner = render_to_string("bookmarks/_cached_banner.html", {"snapshot": snapshot})
+    html = body.decode("utf-8", "replace")
+    # After <body>, else after the doctype (the pipeline always writes a
+    # <body>; older or hand-made copies may not have one).
+    match = BODY_TAG.search(html) or DOCTYPE.match(html)
+    at = match.end() if match else 0
+    return (html[:at] + banner + html[at:]).encode("utf-8")
 
 
 def _fold(bookmarks: list[Bookmark]) -> list[Bookmark]:

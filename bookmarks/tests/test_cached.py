@@ -27,6 +27,25 @@ def cached_snapshot(page, *, status=Snapshot.Status.OK, body=BODY) -> Snapshot:
     return snapshot
 
 
+def assert_is_the_copy_with_a_banner(response, url):
+    html = response.content.decode()
+    assert html.startswith('<!doctype html><div role="note"')
+    assert html.endswith("<p>Kept copy 保存</p>")
+    banner = html[len("<!doctype html>") : html.index("<p>")]
+    assert "Cached copy of" in banner and url in banner
+
+
+def test_a_file_is_handed_over_as_a_download(client):
+    bookmark = BookmarkFactory()
+    snapshot = cached_snapshot(bookmark.page, body=b"%PDF-1.4")
+    Snapshot.objects.filter(pk=snapshot.pk).update(content_type="application/pdf")
+    response = client.get(cached_url(snapshot))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response.content == b"%PDF-1.4"
+    assert response["Content-Security-Policy"] == CSP
+
+
 def cached_url(snapshot) -> str:
     return reverse("bookmarks:cached", args=[snapshot.pk])
 
@@ -45,7 +64,7 @@ def test_a_public_bookmarks_copy_is_served_sandboxed(client):
     snapshot = cached_snapshot(bookmark.page)
     response = client.get(cached_url(snapshot))
     assert response.status_code == 200
-    assert response.content == BODY
+    assert_is_the_copy_with_a_banner(response, bookmark.page.url)
     assert response["Content-Security-Policy"] == CSP
     assert "allow-" not in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -97,7 +116,7 @@ def test_a_copy_only_a_private_group_leads_to_is_its_members(client, user):
     response = client.get(cached_url(snapshot))
     assert response.status_code == 200
     assert response["Content-Security-Policy"] == CSP
-    assert response.content == BODY
+    assert_is_the_copy_with_a_banner(response, snapshot.page.url)
 
 
 def test_a_group_item_opens_the_copy_after_its_bookmark_is_gone(client, user):
