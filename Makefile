@@ -34,12 +34,13 @@ demo: migrate
 # Serve on http://$(HOST):$(PORT)/ with a Celery worker beside it. Without
 # CELERY_BROKER_URL the worker reads the embedded filesystem broker in var/.
 run: demo
-	@$(BIN)/celery -A config worker --loglevel=WARNING --concurrency=2 & \
+	@$(BIN)/celery -A config worker --beat --schedule var/celerybeat-schedule \
+	  --loglevel=WARNING --concurrency=2 & \
 	worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 worker: $(BIN)/.installed .env var/broker
-	$(BIN)/celery -A config worker --loglevel=INFO
+	$(BIN)/celery -A config worker --beat --schedule var/celerybeat-schedule --loglevel=INFO
 
 test: $(BIN)/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)

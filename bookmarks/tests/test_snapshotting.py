@@ -158,3 +158,16 @@ def test_demo_pages_are_never_fetched(user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
         save_bookmark(user=user, url="https://example.org/made-up", snapshot=False)
     assert callbacks == [] and not Snapshot.objects.exists()
+
+
+def test_snapshot_pending_takes_them_all_in_the_foreground(site):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    for path in ("/page", "/gone", "/broken"):
+        snapshot_of(site.url(path))
+    out, err = StringIO(), StringIO()
+    call_command("snapshot_pending", stdout=out, stderr=err)
+    assert "Snapshots: 1 ok, 1 failed, 1 still pending" in out.getvalue()
+    assert "[3/3]" in err.getvalue() or "[3/3]" in out.getvalue()

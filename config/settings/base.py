@@ -211,6 +211,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+#: Pending snapshots whose first enqueue met a broker that was down.
+CELERY_BEAT_SCHEDULE = {
+    "enqueue-stale-snapshots": {
+        "task": "bookmarks.tasks.enqueue_stale_snapshots",
+        "schedule": 600.0,
+    },
+}
 
 # --- Fetching pages -------------------------------------------------------
 #: Where the fetcher may go: "public" (public addresses only, through the
