@@ -1,7 +1,9 @@
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -193,3 +195,43 @@ class GroupNote(models.Model):
             and self.highlight.bookmark.page_id != self.item.page_id
         ):
             raise ValidationError({"highlight": _("The highlight is not on this item's page.")})
+
+
+def new_invitation_token() -> str:
+    """32 URL-safe characters (192 random bits): the whole secret of a link."""
+    return secrets.token_urlsafe(24)
+
+
+class Invitation(models.Model):
+    """A link that lets whoever holds it join the group as a member, until it
+    expires or an owner or moderator withdraws it. One link serves many people."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="invitations")
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_invitation_token, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    #: Set when an owner or moderator withdraws the link; it then stops working.
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="invitation_expires_after_created"
+            ),
+        ]
+        indexes = [models.Index(fields=["group", "-created_at"], name="invitation_group")]
+
+    def __str__(self):
+        return f"Invitation to {self.group}"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now

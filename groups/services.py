@@ -162,3 +162,55 @@ def add_group_note(
         highlight=highlight,
         created_at=created_at or timezone.now(),
     )
+
+
+class AlreadyMember(ValueError):
+    """The person already belongs to the group."""
+
+
+class PrivateGroup(PermissionError):
+    """A private group is joined only through its owners and moderators."""
+
+
+def enrol(*, group: Group, user) -> tuple[Membership, bool]:
+    """Make a person a member; someone already in keeps their role.
+    Returns (membership, created)."""
+    return Membership.objects.get_or_create(
+        group=group, user=user, defaults={"role": Membership.Role.MEMBER}
+    )
+
+
+def join_group(*, group: Group, user) -> Membership:
+    """Join a public group of one's own accord."""
+    if not group.is_public:
+        raise PrivateGroup(f"{group} is private.")
+    membership, _ = enrol(group=group, user=user)
+    return membership
+
+
+def add_person(*, group: Group, user) -> Membership:
+    """An owner or moderator adds someone as a member. Raises AlreadyMember
+    rather than touch the role of someone already in."""
+    membership, created = enrol(group=group, user=user)
+    if not created:
+        raise AlreadyMember(f"{user} is already in {group}.")
+    return membership
+
+
+def update_group(
+    *, group: Group, name: str, slug: str, visibility: str, description: str = ""
+) -> Group:
+    group.name, group.slug, group.visibility = name, slug, visibility
+    group.description = description
+    group.save(update_fields=["name", "slug", "visibility", "description"])
+    return group
+
+
+def edit_group_note(*, note: GroupNote, text: str) -> GroupNote:
+    note.text = text
+    note.save(update_fields=["text", "updated_at"])
+    return note
+
+
+def delete_group_note(*, note: GroupNote) -> None:
+    note.delete()

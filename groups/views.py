@@ -51,26 +51,6 @@ def feed_token_query(request, group) -> str:
 
 
 @require_safe
-def group_detail(request, slug):
-    group = get_readable_group(request.user, slug)
-    items = selectors.group_items(group)
-    window = read_window(request.GET, count=items.count())
-    page = items[window.offset : window.offset + window.per_page]
-    return render(
-        request,
-        "groups/group_detail.html",
-        {
-            "group": group,
-            "cards": item_cards(list(page)),
-            "window": window,
-            "links": page_links(window, path=request.path),
-            "tag_cloud": selectors.tag_cloud(group),
-            "feed_token_query": feed_token_query(request, group),
-        },
-    )
-
-
-@require_safe
 def group_tag(request, slug, tag):
     group = get_readable_group(request.user, slug)
     found = find_tag(tag)
@@ -96,16 +76,6 @@ def group_tag(request, slug, tag):
             "feed_token_query": feed_token_query(request, group),
         },
     )
-
-
-@require_safe
-def item_detail(request, slug, item_id):
-    group = get_readable_group(request.user, slug)
-    item = selectors.group_items(group).filter(pk=item_id).first()
-    if item is None:
-        raise Http404("No such item.")
-    (card,) = item_cards([item], fold=False)
-    return render(request, "groups/item_detail.html", {"group": group, "card": card})
 
 
 @require_safe
