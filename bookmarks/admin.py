@@ -14,6 +14,7 @@ from groups.departures import delete_bookmarks
 from . import services
 from .canonical import InvalidURL, canonical_url, url_hash
 from .models import Bookmark, BookmarkTag, Page, Snapshot, Tag
+from .snapshotting import request_snapshots
 from .tagnames import InvalidTagName, clean_tag_name, fold
 
 
@@ -61,6 +62,21 @@ class PageAdmin(admin.ModelAdmin):
     readonly_fields = ("url_hash", "created_at")
     ordering = ("-id",)
     inlines = (SnapshotInline,)
+    actions = ("take_new_snapshots",)
+
+    @admin.action(description=_("Take a new snapshot of the selected pages"))
+    def take_new_snapshots(self, request, queryset):
+        ids = request_snapshots(page_ids=queryset.values_list("pk", flat=True), again=True)
+        self.message_user(
+            request,
+            ngettext(
+                "Asked for %(count)d new snapshot.",
+                "Asked for %(count)d new snapshots.",
+                len(ids),
+            )
+            % {"count": len(ids)},
+            messages.SUCCESS,
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(bookmark_count=count_of(Bookmark, "page"))

@@ -21,6 +21,7 @@ from .canonical import InvalidURL, canonical_url, url_hash
 from .forms import BookmarkForm
 from .models import Bookmark
 from .services import save_bookmark, set_to_read, update_bookmark
+from .snapshotting import request_snapshots
 from .tagnames import fold
 from .view_helpers import own_bookmark, redirect_back
 
@@ -130,6 +131,17 @@ def mark_to_read(request, bookmark_id):
         to_read = not bookmark.to_read
     set_to_read(bookmark=bookmark, to_read=to_read)
     messages.success(request, _("Marked to read.") if to_read else _("No longer marked to read."))
+    return redirect_back(request, reverse("bookmarks:detail", args=[bookmark.pk]))
+
+
+@write_endpoint
+def take_new_snapshot(request, bookmark_id):
+    """The owner asks for a fresh cached copy of their bookmark's page."""
+    bookmark = own_bookmark(request, bookmark_id)
+    if request_snapshots(page_ids=[bookmark.page_id], again=True):
+        messages.success(request, _("A new cached copy has been asked for."))
+    else:
+        messages.info(request, _("A cached copy of this page is already being taken."))
     return redirect_back(request, reverse("bookmarks:detail", args=[bookmark.pk]))
 
 

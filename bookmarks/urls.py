@@ -13,5 +13,10 @@ urlpatterns = [
     path("bookmarks/<int:bookmark_id>/edit/", edit_views.edit_bookmark, name="edit"),
     path("bookmarks/<int:bookmark_id>/delete/", edit_views.delete_bookmark, name="delete"),
     path("bookmarks/<int:bookmark_id>/to-read/", edit_views.mark_to_read, name="to_read"),
+    path(
+        "bookmarks/<int:bookmark_id>/snapshot/",
+        edit_views.take_new_snapshot,
+        name="take_snapshot",
+    ),
     path("cached/<int:snapshot_id>/", views.cached_copy, name="cached"),
 ]

@@ -55,6 +55,9 @@ class ItemCard:
     #: Discussion notes on the item as a whole.
     discussion: list[GroupNote]
     cached_snapshot_id: int | None
+    #: "cached", "caching" (a snapshot is pending), "failed" or "none".
+    cache_state: str = "none"
+    cache_error: str = ""
     #: Set by ``fold``: the sharers' views cut after the first few highlights.
     shown: list[SharerView] = field(default_factory=list)
     hidden: list[SharerView] = field(default_factory=list)
@@ -98,8 +101,11 @@ def items_with_cache_state(items: QuerySet[GroupItem]) -> QuerySet[GroupItem]:
         .order_by(F("fetched_at").desc(nulls_last=True), "-id")
         .values("id")[:1]
     )
+    newest = Snapshot.objects.filter(page=OuterRef("page")).order_by("-created_at", "-id")
     return items.select_related("page", "shared_by", "group").annotate(
-        cached_snapshot_id=Subquery(newest_ok)
+        cached_snapshot_id=Subquery(newest_ok),
+        newest_snapshot_status=Subquery(newest.values("status")[:1]),
+        newest_snapshot_error=Subquery(newest.values("error")[:1]),
     )
 
 
@@ -172,10 +178,22 @@ def item_cards(items: list[GroupItem], *, fold: bool = True) -> list[ItemCard]:
             tags=tags_of[item.pk],
             discussion=item_discussion[item.pk],
             cached_snapshot_id=getattr(item, "cached_snapshot_id", None),
+            cache_state=_cache_state(item),
+            cache_error=getattr(item, "newest_snapshot_error", "") or "",
         )
         _fold(card, limit=FOLDED_HIGHLIGHTS if fold else None)
         cards.append(card)
     return cards
+
+
+def _cache_state(item: GroupItem) -> str:
+    """A good copy wins; otherwise what the newest snapshot says."""
+    if getattr(item, "cached_snapshot_id", None):
+        return "cached"
+    return {
+        Snapshot.Status.PENDING: "caching",
+        Snapshot.Status.FAILED: "failed",
+    }.get(getattr(item, "newest_snapshot_status", None), "none")
 
 
 def _fold(card: ItemCard, *, limit: int | None) -> None:

@@ -171,3 +171,22 @@ def test_snapshot_pending_takes_them_all_in_the_foreground(site):
     call_command("snapshot_pending", stdout=out, stderr=err)
     assert "Snapshots: 1 ok, 1 failed, 1 still pending" in out.getvalue()
     assert "[3/3]" in err.getvalue() or "[3/3]" in out.getvalue()
+
+
+def test_the_owner_asks_for_a_new_copy(client, user, site):
+    from django.urls import reverse
+
+    from accounts.tests.factories import UserFactory
+
+    bookmark = BookmarkFactory(user=user, is_private=False)
+    snapshot = Snapshot.objects.create(page=bookmark.page, status="ok")
+    url = reverse("bookmarks:take_snapshot", args=[bookmark.pk])
+    client.force_login(UserFactory())
+    assert client.post(url).status_code == 403  # visible, not theirs
+    client.force_login(user)
+    assert client.post(url).status_code == 302
+    assert bookmark.page.snapshots.exclude(pk=snapshot.pk).get().status == "pending"
+    assert (
+        "Take a new cached copy"
+        in client.get(reverse("bookmarks:detail", args=[bookmark.pk])).content.decode()
+    )

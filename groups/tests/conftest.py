@@ -29,6 +29,8 @@ class Builder:
         self.count += 1
         when = BASE_TIME + timedelta(days=self.count)
         bookmark, _ = save_bookmark(
+            # Made-up pages: no snapshot is asked for; tests add their own.
+            snapshot=False,
             user=fields.pop("user", self.owner),
             url=fields.pop("url", f"https://example.org/read/{self.count}"),
             title=fields.pop("title", f"Reading note {self.count}"),

@@ -328,3 +328,23 @@ def test_a_private_groups_feed_links_carry_the_members_token(client, build):
     client.logout()
     for href in hrefs:
         assert client.get(href).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("snapshots", "shown"),
+    [
+        ([], "No Cached"),
+        ([("pending", "")], "Caching…"),
+        ([("failed", "The server answered 404.")], "Cache failed (The server answered 404.)"),
+        ([("ok", ""), ("failed", "later failure")], "Cached"),
+    ],
+)
+def test_the_cache_state_of_each_item(client, build, snapshots, shown):
+    b = build()
+    item = b.item()
+    for status, error in snapshots:
+        snapshot = Snapshot.objects.create(page=item.page, status=status, error=error)
+        if status == "ok":
+            snapshot.html.save("copy.html", ContentFile(b"<p>copy</p>"), save=True)
+    meta = text(soup(client.get(tag_url(b.group, "architecture"))).select_one(".item__meta"))
+    assert f"- {shown} ·" in meta
