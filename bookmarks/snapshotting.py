@@ -46,7 +46,12 @@ def request_snapshots(*, page_ids: Iterable[int], again: bool = False) -> list[i
     )
     ids = [snapshot.pk for snapshot in created]
     if ids and settings.FETCH_NETWORK != "off":
-        transaction.on_commit(partial(enqueue_snapshots, ids), robust=True)
+        # A named function, not a partial: Django logs a failing robust
+        # callback by its __qualname__, which a partial lacks.
+        def enqueue_new_snapshots():
+            enqueue_snapshots(ids)
+
+        transaction.on_commit(enqueue_new_snapshots, robust=True)
     return ids
 
 
