@@ -6,7 +6,7 @@ from django.utils.translation import ngettext
 from bookmarks.admin import count_of
 
 from . import services
-from .models import Group, GroupItem, GroupItemTag, GroupNote, GroupShare, Membership
+from .models import Group, GroupItem, GroupItemTag, GroupNote, GroupShare, Invitation, Membership
 
 
 class MembershipInline(admin.TabularInline):
@@ -177,3 +177,15 @@ class GroupNoteAdmin(admin.ModelAdmin):
     @admin.display(description=_("author"), ordering="author__username")
     def author_name(self, note):
         return note.author.name
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ("group", "created_by", "created_at", "expires_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter), "group__visibility")
+    search_fields = ("group__name", "group__slug", "created_by__username")
+    list_select_related = ("group", "created_by")
+    autocomplete_fields = ("group", "created_by")
+    readonly_fields = ("token", "created_at")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at", "-id")

@@ -4,6 +4,7 @@ queries; what users wrote is shown escaped."""
 
 import html
 import re
+from datetime import timedelta
 from types import SimpleNamespace
 
 import lxml.html
@@ -24,7 +25,15 @@ from annotations.tests.factories import HighlightFactory, NoteFactory
 from bookmarks.models import Bookmark, BookmarkTag, Page, Snapshot, Tag
 from bookmarks.tagnames import fold
 from bookmarks.tests.factories import BookmarkFactory, PageFactory, SnapshotFactory, TagFactory
-from groups.models import Group, GroupItem, GroupItemTag, GroupNote, GroupShare, Membership
+from groups.models import (
+    Group,
+    GroupItem,
+    GroupItemTag,
+    GroupNote,
+    GroupShare,
+    Invitation,
+    Membership,
+)
 from groups.services import share_bookmark
 from groups.tests.factories import GroupFactory, GroupNoteFactory, MembershipFactory
 
@@ -102,9 +111,18 @@ def data(db):
     hostile_item = share_bookmark(bookmark=hostile_bookmark, group=hostile_group)
     GroupNoteFactory(item=item, highlight=highlight, author=zhang, text="這段值得討論")
     GroupNoteFactory(item=hostile_item, author=mallory, text=HOSTILE)
+    invitation = _invitation(group, zhang)
+    _invitation(hostile_group, mallory)
     PermissionGroup.objects.create(name="curators")
     PermissionGroup.objects.create(name="editors")
     return SimpleNamespace(**locals())
+
+
+def _invitation(group=None, by=None):
+    group = group or MembershipFactory().group
+    return Invitation.objects.create(
+        group=group, created_by=by, expires_at=timezone.now() + timedelta(days=7)
+    )
 
 
 # --- Every registered model renders ------------------------------------------
@@ -176,6 +194,7 @@ SEARCHES = {
     "groups.Membership": ("張 旭", None),
     "groups.GroupItem": ("Larvata", "item"),
     "groups.GroupNote": ("值得", None),
+    "groups.Invitation": ("Larvata", "invitation"),
 }
 
 
@@ -442,6 +461,7 @@ MAKE_ROW = {
     "groups.Membership": MembershipFactory,
     "groups.GroupItem": lambda: _shared_item()[0],
     "groups.GroupNote": _group_note,
+    "groups.Invitation": _invitation,
 }
 
 
