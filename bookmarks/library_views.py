@@ -5,17 +5,14 @@ A bulk action touches only the user's own bookmarks: posted ids of anyone
 else's are ignored. Each action runs a fixed number of queries however many
 bookmarks are selected."""
 
-from collections import defaultdict
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
@@ -24,11 +21,11 @@ from config.decorators import write_endpoint
 from groups.departures import delete_bookmarks
 from groups.models import GroupShare
 from groups.pagination import page_links, read_window
-from groups.services import NotAMember, Share, share_bookmarks
-from groups.visibility import is_member, readable_groups
+from groups.services import NotAMember, share_with_their_tags
+from groups.visibility import readable_groups
 
 from .forms import BulkAction, BulkForm
-from .models import Bookmark, BookmarkTag, Tag
+from .models import Bookmark, Tag
 from .selectors import find_tag
 from .services import add_tags, remove_tags, set_privacy
 from .tagnames import InvalidTagName, clean_tag_name
@@ -107,7 +104,7 @@ def _apply(user, action: str, selected: QuerySet[Bookmark], data: dict) -> str:
             "Removed tags from %(count)d bookmark.", "Removed tags from %(count)d bookmarks.", count
         )
     elif action == BulkAction.SHARE:
-        _share_selected(user, selected, data["group"])
+        share_with_their_tags(user, selected, data["group"])
         text = ngettext(
             "Shared %(count)d bookmark into %(group)s.",
             "Shared %(count)d bookmarks into %(group)s.",
@@ -128,21 +125,6 @@ def _apply(user, action: str, selected: QuerySet[Bookmark], data: dict) -> str:
         text = ngettext("Deleted %(count)d bookmark.", "Deleted %(count)d bookmarks.", count)
     group = data.get("group")
     return text % {"count": count, "group": group.name if group else ""}
-
-
-def _share_selected(user, bookmarks: QuerySet[Bookmark], group) -> int:
-    """Share the bookmarks into a group with their own tags, in a few queries."""
-    with transaction.atomic():
-        if not is_member(user, group):
-            raise NotAMember(f"{user} is not a member of {group}.")
-        rows = list(bookmarks.only("pk", "page", "user"))
-        tag_ids = defaultdict(set)
-        links = BookmarkTag.objects.filter(bookmark__in=rows).values_list("bookmark", "tag")
-        for bookmark_id, tag_id in links:
-            tag_ids[bookmark_id].add(tag_id)
-        now = timezone.now()
-        shares = [Share(bookmark, now, frozenset(tag_ids[bookmark.pk])) for bookmark in rows]
-        return share_bookmarks(group=group, shares=shares)
 
 
 def _bulk_page(request, form: BulkForm, *, confirming: bool = False):
