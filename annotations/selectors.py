@@ -5,22 +5,12 @@ Callers decide which bookmarks the reader may see (``groups.visibility``);
 highlights and notes travel with their bookmark, so nothing here filters.
 """
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Prefetch, QuerySet
 
-from bookmarks.models import Bookmark, Snapshot, Tag
+from bookmarks.models import Bookmark, Tag
+from bookmarks.selectors import newest_cached_snapshot_id
 
 from .models import Highlight, Note
-
-
-def newest_cached_snapshot_id(page_ref: str = "page") -> Subquery:
-    """The id of the page's newest ok snapshot that has HTML: its cached copy."""
-    newest_ok = (
-        Snapshot.objects.filter(page=OuterRef(page_ref), status=Snapshot.Status.OK)
-        .exclude(html="")
-        .order_by(F("fetched_at").desc(nulls_last=True), "-id")
-        .values("id")[:1]
-    )
-    return Subquery(newest_ok)
 
 
 def bookmarks_with_annotations(bookmarks: QuerySet[Bookmark]) -> QuerySet[Bookmark]:

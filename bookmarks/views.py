@@ -28,7 +28,7 @@ from groups.visibility import (
 )
 
 from .models import Bookmark, BookmarkTag, Snapshot
-from .selectors import find_tag
+from .selectors import find_tag, snapshot_history
 
 logger = logging.getLogger(__name__)
 BODY_TAG = re.compile(r"<body[^>]*>", re.IGNORECASE)
@@ -118,6 +118,7 @@ def bookmark_detail(request, bookmark_id):
             "owner": bookmark.user,
             "is_owner": request.user.pk == bookmark.user_id,
             "shares": list(shares),
+            "history": snapshot_history(bookmark.page_id, bookmark.cached_snapshot_id),
         },
     )
 

@@ -11,10 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from annotations.models import Highlight, Note
 from bookmarks.models import Snapshot, Tag
+from bookmarks.selectors import newest_cached_snapshot_id
 
 from .models import GroupItem, GroupItemTag, GroupNote, GroupShare
 
@@ -95,15 +96,9 @@ class ItemCard:
 def items_with_cache_state(items: QuerySet[GroupItem]) -> QuerySet[GroupItem]:
     """Items with their page and first sharer joined, and the id of their
     page's newest good snapshot (the cached copy) as ``cached_snapshot_id``."""
-    newest_ok = (
-        Snapshot.objects.filter(page=OuterRef("page"), status=Snapshot.Status.OK)
-        .exclude(html="")
-        .order_by(F("fetched_at").desc(nulls_last=True), "-id")
-        .values("id")[:1]
-    )
     newest = Snapshot.objects.filter(page=OuterRef("page")).order_by("-created_at", "-id")
     return items.select_related("page", "shared_by", "group").annotate(
-        cached_snapshot_id=Subquery(newest_ok),
+        cached_snapshot_id=newest_cached_snapshot_id(),
         newest_snapshot_status=Subquery(newest.values("status")[:1]),
         newest_snapshot_error=Subquery(newest.values("error")[:1]),
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from annotations.models import Highlight
+from bookmarks.selectors import snapshot_history
 from bookmarks.services import get_or_create_tags
 from config.decorators import form_endpoint
 
@@ -66,6 +67,7 @@ def item_detail(request, slug, item_id):
         "partials": available_partials() if request.user.is_authenticated else {},
         "note_form": NoteForm(),
         "tags_form": ItemTagsForm(initial={"tags": tags}) if moderating else None,
+        "history": snapshot_history(item.page_id, card.cached_snapshot_id),
     }
     return render(request, "groups/item_detail.html", context)
 

@@ -458,5 +458,6 @@ def test_query_counts(client, user):
     assert count_queries(client, user_url(user))[0] == 8
     # ... plus the tag
     assert count_queries(client, tag_url(user, "Busy2"))[0] == 9
-    # bookmark with highlights, their notes, bookmark notes, tags; then its groups
-    assert count_queries(client, detail_url(Bookmark.objects.first()))[0] == 6
+    # bookmark with highlights, their notes, bookmark notes, tags; then its
+    # groups and its cached copies
+    assert count_queries(client, detail_url(Bookmark.objects.first()))[0] == 7

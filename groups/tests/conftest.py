@@ -35,6 +35,7 @@ class Builder:
             url=fields.pop("url", f"https://example.org/read/{self.count}"),
             title=fields.pop("title", f"Reading note {self.count}"),
             description=fields.pop("description", ""),
+            is_private=fields.pop("is_private", False),
             tag_names=tags,
             created_at=when,
         )
