@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format worker migrate demo clean
+.PHONY: run test lint format worker migrate demo clean bench-snapshots
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,7 @@ format: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) var .env
+
+# The snapshot benchmark (README: Benchmarks). Needs PostgreSQL and Redis.
+bench-snapshots: $(BIN)/.installed
+	$(BIN)/python -m bench.snapshots $(BENCH_ARGS)
