@@ -26,64 +26,13 @@ ENCODINGS = [
     ("windows-1252", "windows-1252", 15),
 ]
 
-WORDS = [
-    *(
-        [
-            "annotation",
-            "archive",
-            "bookmark",
-            "cache",
-            "reader",
-            "margin",
-            "passage",
-            "group",
-            "feed",
-            "tag",
-            "note",
-        ]
-    ),
-    *(
-        [
-            "library",
-            "snapshot",
-            "highlight",
-            "history",
-            "review",
-            "quote",
-            "index",
-            "chapter",
-            "source",
-            "draft",
-        ]
-    ),
-    *(
-        [
-            "network",
-            "protocol",
-            "storage",
-            "query",
-            "worker",
-            "queue",
-            "schema",
-            "migration",
-            "replica",
-            "shard",
-        ]
-    ),
-    *(
-        [
-            "latency",
-            "throughput",
-            "buffer",
-            "parser",
-            "encoder",
-            "session",
-            "cookie",
-            "policy",
-            "sandbox",
-        ]
-    ),
-]
+_PROSE_WORDS = (
+    "annotation archive bookmark cache reader margin passage group feed tag note "
+    "library snapshot highlight history review quote index chapter source draft "
+    "network protocol storage query worker queue schema migration replica shard "
+    "latency throughput buffer parser encoder session cookie policy sandbox"
+)
+WORDS = _PROSE_WORDS.split()
 SIMPLIFIED = "架构设计微服务数据库缓存队列搜索标签注释书签页面阅读笔记分享小组系统网络存储"
 TRADITIONAL = "架構設計微服務資料庫快取佇列搜尋標籤註釋書籤頁面閱讀筆記分享小組系統網路儲存"
 JAPANESE = "設計データベース検索注釈書籍読書共有仕組みネットワーク保存"
