@@ -80,6 +80,11 @@ class Snapshot(models.Model):
     def __str__(self):
         return f"{self.page} ({self.get_status_display()})"
 
+    @property
+    def taken_at(self):
+        """When the page was fetched, or, until then, when the copy was asked for."""
+        return self.fetched_at or self.created_at
+
 
 class Tag(models.Model):
     #: The name as first written; unicode, CJK allowed, no comma and no slash.

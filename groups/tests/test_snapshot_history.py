@@ -122,3 +122,13 @@ def test_a_private_groups_copies_stay_with_its_members(client, build):
     client.force_login(b.member)
     rows, _ = history(client.get(item_url))
     assert rows == ["2 Jan 2025 00:00 Shown"]
+
+
+def test_a_copy_made_by_hand_without_a_fetch_date_still_has_a_dated_link(client, build):
+    b = build()
+    item = b.item()
+    row = Snapshot.objects.create(page=item.page, status="ok")
+    row.html.save("copy.html", ContentFile(b"<p>copy</p>"), save=True)
+    rows, section = history(client.get(pages_of(b, item)[1]))
+    link = section.select_one("a")
+    assert link.get_text(strip=True) and link.time["datetime"]
