@@ -10,7 +10,11 @@ urlpatterns = [
     path("", include("feeds.urls")),
     path("", include("bookmarks.urls")),
     path("", include("annotations.urls")),
+    path("anno/", include("annotations.webanno_urls")),
     path("", include("accounts.urls")),
+    path("api/v1/", include("interchange.pinboard_urls")),
+    path("", include("interchange.export_urls")),
+    path("", include("interchange.import_urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

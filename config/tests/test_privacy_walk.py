@@ -21,7 +21,15 @@ pytestmark = pytest.mark.django_db
 
 SECRET = "zebra-secret"
 #: Parameters that name one object; a pattern with one of these is walked.
-OBJECT_PARAMETERS = {"slug", "item_id", "username", "bookmark_id", "snapshot_id"}
+OBJECT_PARAMETERS = {
+    "slug",
+    "item_id",
+    "username",
+    "bookmark_id",
+    "snapshot_id",
+    "highlight_id",
+    "group_note_id",
+}
 #: Surfaces about a person answer 200 for anyone; the others 404.
 PERSON_PARAMETERS = {"username"}
 
@@ -71,6 +79,7 @@ def private_world():
     add_note(bookmark=bookmark, highlight=highlight, text=f"{SECRET}-sticky")
     item = share_bookmark(bookmark=bookmark, group=group)
     add_group_note(item=item, author=former, text=f"{SECRET}-discussion")
+    reply = add_group_note(item=item, author=former, highlight=highlight, text=f"{SECRET}-reply")
     snapshot = Snapshot.objects.create(page=bookmark.page, status=Snapshot.Status.OK)
     snapshot.html.save("x.html", ContentFile(f"<p>{SECRET}-cached</p>".encode()), save=True)
     Membership.objects.filter(group=group, user=former).delete()
@@ -81,6 +90,8 @@ def private_world():
             "username": owner.username,
             "bookmark_id": bookmark.pk,
             "snapshot_id": snapshot.pk,
+            "highlight_id": highlight.pk,
+            "group_note_id": reply.pk,
             "tag": "incident",
         },
         "former": former,
@@ -107,6 +118,11 @@ def test_the_walk_covers_the_surfaces_we_know():
         "bookmarks:user_tag",
         "bookmarks:detail",
         "bookmarks:cached",
+        "webanno:highlight",
+        "webanno:reply",
+        "webanno:bookmark",
+        "webanno:group",
+        "webanno:user",
     }
     assert expected <= names, expected - names
 

@@ -1,0 +1,4 @@
+"""URLs of pinboard_urls (filled in by its views)."""
+
+app_name = "pinboard"
+urlpatterns = []
