@@ -27,11 +27,27 @@ from .services import reset_feed_token
 #: The backend a new account is signed in with (axes is listed first, so it is named).
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 #: Where the bookmarklet sends people when the save form's URL cannot be
-#: reversed (it is fixed by the design: /bookmarks/new/?url=&title=&description=).
+#: reversed (it is fixed by the design: /bookmarks/new/?url=&title=&quote=).
 SAVE_FORM_PATH = "/bookmarks/new/"
-#: A selection longer than this is cut, so the URL stays within what
-#: browsers and servers accept.
-SELECTION_LIMIT = 2000
+#: The selection is cut to this many characters (a highlight is a passage,
+#: not a page) and the title to this many (the form takes 2,000).
+SELECTION_LIMIT = 5000
+TITLE_LIMIT = 500
+#: …and the selection is cut further until the whole address fits in this
+#: many characters: servers refuse longer request lines (gunicorn's default
+#: limit is 4,094 bytes). Some 400 CJK or 3,000 Latin characters fit.
+ADDRESS_LIMIT = 4000
+#: The bookmarklet, ES5 (any browser runs it) and short. ``c`` cuts a text
+#: without splitting a surrogate pair: a lone surrogate makes
+#: encodeURIComponent throw. TARGET is the save form's absolute address.
+BOOKMARKLET = (
+    "(function(){var d=document,w=window,e=encodeURIComponent,"
+    "c=function(t,n){return String(t||'').slice(0,n).replace(/[\\ud800-\\udbff]$/,'')},"
+    "s=c(w.getSelection&&w.getSelection(),SELECTION_LIMIT),t=c(d.title,TITLE_LIMIT),u;"
+    "do{u='TARGET'+'?url='+e(location.href)+'&title='+e(t)+'&quote='+e(s);"
+    "s=c(s,s.length*.8)}while(u.length>ADDRESS_LIMIT&&s);"
+    "if(!w.open(u,'commonplace','width=720,height=640'))location.href=u})();"
+)
 
 
 def safe_next(request: HttpRequest) -> str:
@@ -71,7 +87,8 @@ def next_query(next_url: str) -> str:
 
 
 def bookmarklet_href(request: HttpRequest) -> str:
-    """A javascript: URL opening the save form for the page being read.
+    """A javascript: URL opening the save form for the page being read,
+    with its address, its title and the selected passage.
 
     The save form's address is ours, not the user's, but it still goes into
     a JS string (escapejs) inside an href (the template escapes the
@@ -81,12 +98,11 @@ def bookmarklet_href(request: HttpRequest) -> str:
         path = reverse("bookmarks:new")
     except NoReverseMatch:
         path = SAVE_FORM_PATH
-    target = escapejs(request.build_absolute_uri(path))
     code = (
-        "(function(){var d=document,w=window,e=encodeURIComponent,"
-        f"s=String(w.getSelection?w.getSelection():'').slice(0,{SELECTION_LIMIT}),"
-        f"u='{target}'+'?url='+e(location.href)+'&title='+e(d.title)+'&description='+e(s);"
-        "if(!w.open(u,'commonplace','width=720,height=640'))location.href=u;})();"
+        BOOKMARKLET.replace("SELECTION_LIMIT", str(SELECTION_LIMIT))
+        .replace("TITLE_LIMIT", str(TITLE_LIMIT))
+        .replace("ADDRESS_LIMIT", str(ADDRESS_LIMIT))
+        .replace("TARGET", escapejs(request.build_absolute_uri(path)))
     )
     return "javascript:" + code.replace("%", "%25")
 

@@ -5,9 +5,12 @@ from datetime import datetime
 from django.db.models import Max
 from django.utils import timezone
 
-from bookmarks.models import Bookmark
+from bookmarks.models import Bookmark, Snapshot
 
+from .anchoring import anchor_highlight, anchor_to_cached_copies
 from .models import Highlight, Note
+
+_MAX_CONTEXT = Highlight._meta.get_field("prefix").max_length
 
 
 def add_highlight(
@@ -16,16 +19,46 @@ def add_highlight(
     quote: str,
     colour: str = Highlight.Colour.YELLOW,
     created_at: datetime | None = None,
+    prefix: str = "",
+    suffix: str = "",
+    start: int | None = None,
+    end: int | None = None,
+    snapshot: Snapshot | None = None,
 ) -> Highlight:
-    """Add a highlight after the bookmark's last one (page order until anchored)."""
+    """Add a highlight after the bookmark's last one (page order until anchored).
+
+    With ``snapshot`` (a selection made in that cached copy) the selectors
+    are checked against its text and the place found is stored; a quote that
+    is not in it at all is refused with ValueError. Without one, the
+    highlight is anchored to the page's cached copy if it has one (an orphan
+    if the quote is not there), else left unanchored until a copy arrives."""
+    if snapshot is not None and (
+        snapshot.page_id != bookmark.page_id or snapshot.status != Snapshot.Status.OK
+    ):
+        raise ValueError("The snapshot is not a cached copy of the bookmark's page.")
+    if (start is None) != (end is None) or (start is not None and not 0 <= start <= end):
+        raise ValueError("A position is a start and an end, 0 <= start <= end.")
     last = bookmark.highlights.aggregate(last=Max("ordinal"))["last"]
-    return Highlight.objects.create(
+    highlight = Highlight(
         bookmark=bookmark,
         quote=quote,
         colour=colour,
         ordinal=0 if last is None else last + 1,
         created_at=created_at or timezone.now(),
+        # The characters nearest the quote matter most.
+        prefix=prefix[-_MAX_CONTEXT:],
+        suffix=suffix[:_MAX_CONTEXT],
+        start=start,
+        end=end,
     )
+    if snapshot is not None:
+        anchor_highlight(highlight, snapshot)
+        if highlight.anchor_state != Highlight.AnchorState.ANCHORED:
+            raise ValueError("The quote is not in this copy of the page.")
+    else:
+        anchor_to_cached_copies([highlight])
+    highlight.save(force_insert=True)
+    return highlight
 
 
 def add_note(

@@ -11,6 +11,8 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from annotations.models import Highlight
+from annotations.services import add_highlight
 from config.decorators import form_endpoint, write_endpoint
 from groups.departures import delete_bookmarks, unshare_bookmark
 from groups.models import GroupShare
@@ -18,7 +20,7 @@ from groups.services import NotAMember, share_bookmark
 from groups.visibility import readable_groups
 
 from .canonical import InvalidURL, canonical_url, url_hash
-from .forms import BookmarkForm
+from .forms import BookmarkForm, NewBookmarkForm
 from .models import Bookmark
 from .services import save_bookmark, set_to_read, update_bookmark
 from .snapshotting import request_snapshots
@@ -26,46 +28,99 @@ from .tagnames import fold
 from .view_helpers import own_bookmark, redirect_back
 
 #: What the bookmarklet and other links may fill in: /bookmarks/new/?url=&title=…
-PREFILLED_FIELDS = ("url", "title", "description", "tags")
+PREFILLED_FIELDS = ("url", "title", "description", "tags", "quote")
 TRUE_VALUES = ("1", "true", "on", "yes")
 
 
 @form_endpoint
 def new_bookmark(request):
+    """The save form. GET only fills it in (from the query string); POST
+    saves the bookmark, its shares and its first highlight together."""
     if request.method != "POST":
         initial = {name: request.GET.get(name, "") for name in PREFILLED_FIELDS}
-        existing = _saved_already(request.user, initial["url"])
-        if existing is not None:
-            messages.info(request, _saved_on(existing))
-            return redirect("bookmarks:edit", existing.pk)
-        form = BookmarkForm(initial=initial, user=request.user)
-        return render(request, "bookmarks/new.html", {"form": form})
+        saved = _saved_already(request.user, initial["url"])
+        if saved is None:
+            return _new_page(request, NewBookmarkForm(initial=initial, user=request.user))
+        if not initial["quote"].strip():
+            messages.info(request, _saved_on(saved))
+            return redirect("bookmarks:edit", saved.pk)
+        # A passage selected on a page already saved: the form shows the
+        # bookmark as it is, and saving adds the passage to it.
+        initial = {
+            **_initial(saved, _shared_group_ids(saved)),
+            "url": initial["url"],
+            "quote": initial["quote"],
+        }
+        form = NewBookmarkForm(initial=initial, user=request.user, saved=saved)
+        return _new_page(request, form, saved)
 
-    form = BookmarkForm(request.POST, user=request.user)
-    if form.is_valid():
-        existing = _saved_already(request.user, form.cleaned_data["url"])
-        if existing is not None:
-            return _offer_edit(request, existing, form.cleaned_data)
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                bookmark, _created = save_bookmark(
-                    user=request.user,
-                    url=data["url"],
-                    title=data["title"],
-                    description=data["description"],
-                    tag_names=data["tags"],
-                    is_private=data["is_private"],
-                    to_read=data["to_read"],
-                )
-                for group in data["groups"]:
-                    share_bookmark(bookmark=bookmark, group=group)
-        except NotAMember:  # left a group while the form was open
-            form.add_error("groups", _("You can share only into groups you are a member of."))
+    saved = _saved_already(request.user, request.POST.get("url", ""))
+    form = NewBookmarkForm(request.POST, user=request.user, saved=saved)
+    if not form.is_valid():
+        return _new_page(request, form, saved)
+    data = form.cleaned_data
+    if saved is not None:
+        return _add_to_saved(request, saved, data)
+    try:
+        with transaction.atomic():
+            bookmark, _created = save_bookmark(
+                user=request.user,
+                url=data["url"],
+                title=data["title"],
+                description=data["description"],
+                tag_names=data["tags"],
+                is_private=data["is_private"],
+                to_read=data["to_read"],
+            )
+            for group in data["groups"]:
+                share_bookmark(bookmark=bookmark, group=group)
+            if data["quote"]:
+                _highlight_once(bookmark, data["quote"])
+    except NotAMember:  # left a group while the form was open
+        form.add_error("groups", _("You can share only into groups you are a member of."))
+        return _new_page(request, form)
+    if data["quote"]:
+        messages.success(request, _("Bookmark saved, with its first highlight."))
+    else:
+        messages.success(request, _("Bookmark saved."))
+    return redirect("bookmarks:detail", bookmark.pk)
+
+
+def _new_page(request, form: NewBookmarkForm, saved: Bookmark | None = None):
+    notice = ""
+    if saved is not None:
+        when = date_format(localtime(saved.created_at), "DATE_FORMAT")
+        notice = _(
+            "You saved this page on %(date)s. Saving here adds the passage below to it "
+            "as a new highlight."
+        ) % {"date": when}
+    return render(request, "bookmarks/new.html", {"form": form, "notice": notice})
+
+
+def _add_to_saved(request, bookmark: Bookmark, data: dict):
+    """A save of a page the user has already saved. A passage is added to
+    the bookmark as a highlight; other changes are only offered (the edit
+    page, filled in), as without a passage, so nothing is undone unasked."""
+    if data["quote"]:
+        with transaction.atomic():
+            added = _highlight_once(bookmark, data["quote"])
+        if added:
+            messages.success(request, _("The passage is added to your bookmark as a highlight."))
         else:
-            messages.success(request, _("Bookmark saved."))
+            messages.info(request, _("That passage is one of your highlights already."))
+        shared = _shared_group_ids(bookmark)
+        if _merged_initial(bookmark, shared, data) == _initial(bookmark, shared):
             return redirect("bookmarks:detail", bookmark.pk)
-    return render(request, "bookmarks/new.html", {"form": form})
+    return _offer_edit(request, bookmark, data)
+
+
+def _highlight_once(bookmark: Bookmark, quote: str) -> Highlight | None:
+    """Highlight the quote, unless the bookmark has that exact highlight
+    already (a form sent twice). The row lock makes a double click wait."""
+    Bookmark.objects.select_for_update().filter(pk=bookmark.pk).first()
+    if bookmark.highlights.filter(quote=quote).exists():
+        return None
+    return add_highlight(bookmark=bookmark, quote=quote)
 
 
 @form_endpoint
@@ -175,11 +230,10 @@ def _initial(bookmark: Bookmark, shared: set[int]) -> dict:
     }
 
 
-def _offer_edit(request, bookmark: Bookmark, posted: dict):
-    """The edit page of the bookmark the user already has of this page,
-    filled with what is saved plus what they just posted, so nothing typed
-    is lost and nothing already chosen is undone: nothing is written yet."""
-    initial = _initial(bookmark, _shared_group_ids(bookmark))
+def _merged_initial(bookmark: Bookmark, shared: set[int], posted: dict) -> dict:
+    """What is saved plus what was just posted: posted text where given,
+    the union of tags and of groups."""
+    initial = _initial(bookmark, shared)
     names = [name.strip() for name in initial["tags"].split(",") if name.strip()]
     keys = {fold(name) for name in names}
     names += [name for name in posted["tags"] if fold(name) not in keys]
@@ -189,6 +243,14 @@ def _offer_edit(request, bookmark: Bookmark, posted: dict):
         tags=", ".join(names),
         groups=sorted(set(initial["groups"]) | {group.pk for group in posted["groups"]}),
     )
+    return initial
+
+
+def _offer_edit(request, bookmark: Bookmark, posted: dict):
+    """The edit page of the bookmark the user already has of this page,
+    filled with what is saved plus what they just posted, so nothing typed
+    is lost and nothing already chosen is undone: nothing is written yet."""
+    initial = _merged_initial(bookmark, _shared_group_ids(bookmark), posted)
     form = BookmarkForm(initial=initial, user=request.user, bookmark=bookmark)
     return _edit_page(request, bookmark, form, notice=_saved_on(bookmark))
 

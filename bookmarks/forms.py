@@ -3,22 +3,37 @@
 Each field is checked by the same code the services use (``canonical_url``,
 ``clean_tag_name``), so a form error and a service error never disagree."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from annotations.forms import MAX_QUOTE_LENGTH
 from groups.models import Group
 
 from .canonical import MAX_URL_LENGTH, InvalidURL, canonical_url
 from .models import Bookmark
+from .snapshot.text import collapse
 from .tagnames import InvalidTagName, clean_tag_name, fold
 
 MAX_TITLE_LENGTH = 2000
 MAX_DESCRIPTION_LENGTH = 20000
 #: A bulk action names at most this many bookmarks (a page shows at most 100).
 MAX_BULK_SELECTION = 500
+#: C0 controls but tab and line breaks, DEL, C1 controls and the two
+#: non-characters: invisible, never typed on purpose, and not allowed in XML
+#: (feeds, exports). A query string from the bookmarklet may carry anything.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def validate_no_control_characters(value: str) -> None:
+    if _CONTROL.search(value):
+        raise ValidationError(
+            _("Remove the invisible control characters from this text."), code="control"
+        )
 
 
 def member_groups(user) -> QuerySet[Group]:
@@ -70,12 +85,18 @@ class BookmarkForm(forms.Form):
         max_length=MAX_URL_LENGTH,
         widget=forms.URLInput(attrs={"autocomplete": "url", "spellcheck": "false"}),
     )
-    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE_LENGTH, required=False)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=MAX_TITLE_LENGTH,
+        required=False,
+        validators=[validate_no_control_characters],
+    )
     description = forms.CharField(
         label=_("Description"),
         max_length=MAX_DESCRIPTION_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
+        validators=[validate_no_control_characters],
     )
     tags = TagsField(
         label=_("Tags"),
@@ -119,6 +140,42 @@ class BookmarkForm(forms.Form):
         except InvalidURL as exc:
             raise ValidationError(str(exc), code="invalid_url") from exc
         return url
+
+
+class NewBookmarkForm(BookmarkForm):
+    """The save form, with the passage selected on the page (the bookmarklet
+    sends it) to become the bookmark's first highlight."""
+
+    field_order = ["url", "title", "description", "quote"]
+
+    quote = forms.CharField(
+        label=_("First highlight"),
+        help_text=_(
+            "A passage of the page to highlight; the bookmarklet brings the text you "
+            "selected. It is highlighted once the page is cached. Change it or clear it "
+            "as you like."
+        ),
+        max_length=MAX_QUOTE_LENGTH,
+        required=False,
+        validators=[validate_no_control_characters],
+        widget=forms.Textarea(attrs={"rows": 3, "class": "edit-form__quote"}),
+    )
+
+    def __init__(self, *args, saved: Bookmark | None = None, **kwargs):
+        """``saved``: the user's bookmark of this page, when they have one
+        already: the passage is then added to it as a new highlight."""
+        super().__init__(*args, **kwargs)
+        if saved is not None:
+            self.fields["quote"].label = _("New highlight")
+            self.fields["quote"].help_text = _(
+                "A passage of the page, added to your bookmark of it unless it is "
+                "highlighted already."
+            )
+
+    def clean_quote(self) -> str:
+        # Written as the snapshot's text has it (runs of whitespace as one
+        # space), so the quote is found there word for word.
+        return collapse(self.cleaned_data["quote"])
 
 
 class BulkAction(models.TextChoices):

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from .fetch import FetchFailed, FetchRefused, fetch
 from .models import Bookmark, Page, Snapshot
+from .signals import snapshot_taken
 from .snapshot.pipeline import build_copy
 
 logger = logging.getLogger(__name__)
@@ -91,21 +92,31 @@ def take_snapshot(*, snapshot_id: int) -> Snapshot | None:
         fetch_resource=partial(fetch, timeout=RESOURCE_TIMEOUT),
     )
     name = _store(copy.stored_bytes, copy.sha256, html=copy.kind == "html")
-    Snapshot.objects.filter(pk=snapshot.pk).update(
-        status=Snapshot.Status.OK,
-        fetched_at=timezone.now(),
-        http_status=result.status,
-        final_url=result.url,
-        content_type=copy.content_type,
-        charset=copy.charset or "",
-        size=copy.size,
-        sha256=copy.sha256,
-        html=name,
-        text=copy.text,
-        error="",
-    )
-    _fill_in_titles(snapshot.page, title=copy.title, description=copy.description)
-    snapshot.refresh_from_db()
+    # One transaction: should re-anchoring fail, the snapshot stays pending
+    # and a retry does it all again, rather than an ok copy with highlights
+    # left on the old one.
+    with transaction.atomic():
+        # Still pending: a duplicate delivery that finished first wins, once.
+        done = Snapshot.objects.filter(pk=snapshot.pk, status=Snapshot.Status.PENDING).update(
+            status=Snapshot.Status.OK,
+            fetched_at=timezone.now(),
+            http_status=result.status,
+            final_url=result.url,
+            content_type=copy.content_type,
+            charset=copy.charset or "",
+            size=copy.size,
+            sha256=copy.sha256,
+            html=name,
+            text=copy.text,
+            error="",
+        )
+        if not done:
+            snapshot.refresh_from_db()
+            return snapshot
+        _fill_in_titles(snapshot.page, title=copy.title, description=copy.description)
+        snapshot.refresh_from_db()
+        if copy.kind == "html" and copy.text:
+            snapshot_taken.send(sender=Snapshot, snapshot=snapshot)
     return snapshot
 
 

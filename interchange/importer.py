@@ -19,6 +19,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from annotations.anchoring import anchor_to_cached_copies
 from annotations.models import Highlight, Note
 from bookmarks.models import Bookmark, BookmarkTag
 from bookmarks.services import get_or_create_pages, get_or_create_tags
@@ -215,7 +216,8 @@ def _add_tags(rows: list[tuple[Record, _Target]], *, changed: set[int]) -> None:
 
 
 def _add_highlights(rows: list[tuple[Record, _Target]], *, changed: set[int]) -> int:
-    """New passages, after the bookmark's last highlight, in file order."""
+    """New passages, after the bookmark's last highlight, in file order,
+    anchored to their page's cached copy where it has one."""
     highlights = []
     for index, (record, target) in enumerate(rows):
         for entry in record.highlights:
@@ -231,6 +233,9 @@ def _add_highlights(rows: list[tuple[Record, _Target]], *, changed: set[int]) ->
             target.next_ordinal += 1
             highlights.append(highlight)
             changed.add(index)
+    # Pages with a cached copy already get no new snapshot, so nothing else
+    # would place these passages in it.
+    anchor_to_cached_copies(highlights)
     Highlight.objects.bulk_create(highlights)  # sets their ids, which notes need
     return len(highlights)
 

@@ -99,7 +99,7 @@ def test_the_bookmarklet_opens_the_save_form_for_the_page(signed_in_page, site_u
     query = parse_qs(parts.query)
     assert query["url"] == [f"{local_site}/articles/ten-misreadings?ref=a&b=c"]
     assert query["title"] == ["A page on this machine"]
-    assert query["description"] == ["A bookmarked page, served locally"]
+    assert query["quote"] == ["A bookmarked page, served locally"]
 
     try:
         reverse("bookmarks:new")

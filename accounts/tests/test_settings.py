@@ -116,7 +116,7 @@ def test_the_bookmarklet_opens_the_save_form_on_this_site(client, user):
     client.force_login(user)
     code = bookmarklet_code(client)
     assert "'http://testserver/bookmarks/new/'" in code
-    for parameter in ("?url=", "&title=", "&description="):
+    for parameter in ("?url=", "&title=", "&quote="):
         assert parameter in code
     assert "encodeURIComponent" in code and "location.href" in code and "d.title" in code
 

@@ -1,0 +1,9 @@
+"""What bookmarks tells the apps built on it, which it must not import."""
+
+from django.dispatch import Signal
+
+#: A snapshot has just become a good HTML copy with text. Sent with
+#: ``snapshot`` inside the transaction that marks it ok, so a receiver's
+#: writes commit with it or not at all (a failing receiver leaves the
+#: snapshot pending, and the task's retry does both again).
+snapshot_taken = Signal()
