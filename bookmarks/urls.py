@@ -19,4 +19,5 @@ urlpatterns = [
         name="take_snapshot",
     ),
     path("cached/<int:snapshot_id>/", views.cached_copy, name="cached"),
+    path("cached/<int:snapshot_id>/frame/", views.cached_copy_frame, name="cached_frame"),
 ]

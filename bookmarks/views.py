@@ -34,14 +34,30 @@ logger = logging.getLogger(__name__)
 BODY_TAG = re.compile(r"<body[^>]*>", re.IGNORECASE)
 DOCTYPE = re.compile(r"\s*<!doctype[^>]*>", re.IGNORECASE)
 
+#: What every cached copy may do: load nothing from the network but what it
+#: carries as data: URIs, submit nothing, and keep no base URL of its own.
+_COPY_DIRECTIVES = (
+    "default-src 'none'",
+    "img-src data:",
+    "style-src 'unsafe-inline' data:",
+    "font-src data:",
+    "media-src data:",
+    "form-action 'none'",
+    "base-uri 'none'",
+)
 #: A cached copy is someone else's page: it runs nothing, loads nothing from
 #: the network, submits nothing and cannot be framed. ``sandbox`` without any
 #: allow-* token also gives it an opaque origin, so it never sees our cookies.
-CACHED_COPY_CSP = (
-    "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline' data:; "
-    "font-src data:; media-src data:; form-action 'none'; base-uri 'none'; "
-    "frame-ancestors 'none'"
+CACHED_COPY_CSP = "; ".join(("sandbox", *_COPY_DIRECTIVES, "frame-ancestors 'none'"))
+#: The same copy for the reader page's frame, and nothing more: our origin
+#: (so the reader page's own script can read the selection and paint
+#: highlights), still no scripts of its own, framed only by our pages. Its
+#: scripts stay off whatever the frame element says: a CSP sandbox is kept
+#: even where the ``sandbox`` attribute is missing.
+CACHED_FRAME_CSP = "; ".join(
+    ("sandbox allow-same-origin", *_COPY_DIRECTIVES, "frame-ancestors 'self'")
 )
+HTML_TYPES = ("", "text/html", "application/xhtml+xml")
 
 
 @require_safe
@@ -127,7 +143,35 @@ def bookmark_detail(request, bookmark_id):
 def cached_copy(request, snapshot_id):
     """A snapshot's sanitised HTML, for readers of some bookmark or group item
     of its page, in a sandbox that runs nothing."""
-    reader = request.user
+    snapshot = readable_snapshot(request.user, snapshot_id)
+    body = _stored_body(snapshot)
+    if snapshot.content_type in HTML_TYPES:
+        response = HttpResponse(
+            with_banner(body, snapshot), content_type="text/html; charset=utf-8"
+        )
+    else:
+        # PDFs, images, text: kept as fetched and handed over as a download,
+        # never rendered on our origin.
+        response = HttpResponse(body, content_type=snapshot.content_type)
+        response.headers["Content-Disposition"] = f'attachment; filename="snapshot-{snapshot.pk}"'
+    return _copy_headers(response, csp=CACHED_COPY_CSP, frame_options="DENY")
+
+
+@require_safe
+def cached_copy_frame(request, snapshot_id):
+    """The copy as the reader page frames it: no banner (the reader page
+    names the address and the time, and the copy's text stays exactly the
+    snapshot's text), same-origin so our script can annotate it. HTML only."""
+    snapshot = readable_snapshot(request.user, snapshot_id)
+    if snapshot.content_type not in HTML_TYPES:
+        raise Http404("This cached copy is a file, not a page.")
+    response = HttpResponse(_stored_body(snapshot), content_type="text/html; charset=utf-8")
+    return _copy_headers(response, csp=CACHED_FRAME_CSP, frame_options="SAMEORIGIN")
+
+
+def readable_snapshot(reader, snapshot_id: int) -> Snapshot:
+    """A good snapshot with HTML whose page the reader may read through some
+    bookmark or group item, else 404."""
     may_read_page = Exists(readable_bookmarks(reader).filter(page=OuterRef("page"))) | Exists(
         readable_items(reader).filter(page=OuterRef("page"))
     )
@@ -141,25 +185,23 @@ def cached_copy(request, snapshot_id):
     )
     if snapshot is None:
         raise Http404("No such cached copy.")
+    return snapshot
+
+
+def _stored_body(snapshot: Snapshot) -> bytes:
     try:
         with snapshot.html.open("rb") as stored:
-            body = stored.read()
+            return stored.read()
     except FileNotFoundError:
         logger.exception("Snapshot %s: its HTML file is missing from storage.", snapshot.pk)
         raise Http404("No such cached copy.") from None
-    if snapshot.content_type in ("", "text/html", "application/xhtml+xml"):
-        response = HttpResponse(
-            with_banner(body, snapshot), content_type="text/html; charset=utf-8"
-        )
-    else:
-        # PDFs, images, text: kept as fetched and handed over as a download,
-        # never rendered on our origin.
-        response = HttpResponse(body, content_type=snapshot.content_type)
-        response.headers["Content-Disposition"] = f'attachment; filename="snapshot-{snapshot.pk}"'
-    response.headers["Content-Security-Policy"] = CACHED_COPY_CSP
+
+
+def _copy_headers(response: HttpResponse, *, csp: str, frame_options: str) -> HttpResponse:
+    response.headers["Content-Security-Policy"] = csp
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["X-Frame-Options"] = frame_options
     response.headers["Cache-Control"] = "private"
     return response
 
