@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format worker migrate demo clean bench-snapshots
+.PHONY: run test lint format worker migrate demo clean bench-snapshots bench-imports bench-site
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -59,3 +59,13 @@ clean:
 # The snapshot benchmark (README: Benchmarks). Needs PostgreSQL and Redis.
 bench-snapshots: $(BIN)/.installed
 	$(BIN)/python -m bench.snapshots $(BENCH_ARGS)
+
+# Import and export of a 100,000-entry bookmark file (bench/imports.py).
+bench-imports: $(BIN)/.installed
+	$(BIN)/python -m bench.imports $(BENCH_ARGS)
+
+# The site benchmark (README: Benchmarks): gunicorn and wrk over a generated
+# data set. Needs PostgreSQL and Redis; installs Debian's wrk if missing.
+bench-site: $(BIN)/.installed
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(BIN)/python -m bench.site $(BENCH_ARGS)

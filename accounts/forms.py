@@ -5,17 +5,23 @@ autocomplete hints."""
 import unicodedata
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import User, is_time_zone, time_zone_names
 
 DISPLAY_NAME_HELP = _(
     "The name people see beside what you share. Any script, spaces allowed. "
     "Leave it empty to be shown by your username."
 )
 EMAIL_HELP = _("Optional. Used only to send you a link when you forget your password.")
+LANGUAGE_HELP = _("The language of every page. The switch at the foot of each page changes it too.")
+TIME_ZONE_HELP = _(
+    "Dates and times are shown in this zone; without one, in your browser’s, else in UTC. "
+    "Feeds stay in UTC."
+)
 
 
 def validate_no_control_characters(value: str) -> None:
@@ -46,8 +52,10 @@ class DisplayNameMixin:
 class SignupForm(DisplayNameMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "display_name", "email")
+        fields = ("username", "display_name", "email", "time_zone")
         labels = {"display_name": _("Display name"), "email": _("Email address")}
+        #: Filled in by static/js/timezone.js with the browser's zone.
+        widgets = {"time_zone": forms.HiddenInput(attrs={"data-browser-time-zone": ""})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,11 +65,34 @@ class SignupForm(DisplayNameMixin, UserCreationForm):
         self.fields["email"].help_text = EMAIL_HELP
         self.fields["email"].widget.attrs["autocomplete"] = "email"
 
+    def clean_time_zone(self) -> str:
+        # A hidden field nobody can correct: a zone we do not know is no zone.
+        zone = self.cleaned_data["time_zone"]
+        return zone if is_time_zone(zone) else ""
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Each language named in itself, after the browser's own choice."""
+    return [("", _("This browser’s language")), *settings.LANGUAGES]
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [("", _("This browser’s time zone"))] + [
+        (name, name) for name in sorted(time_zone_names())
+    ]
+
 
 class SettingsForm(DisplayNameMixin, forms.ModelForm):
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=language_choices, help_text=LANGUAGE_HELP
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), required=False, choices=time_zone_choices, help_text=TIME_ZONE_HELP
+    )
+
     class Meta:
         model = User
-        fields = ("display_name", "email")
+        fields = ("display_name", "email", "language", "time_zone")
         labels = {"display_name": _("Display name"), "email": _("Email address")}
 
     def __init__(self, *args, **kwargs):
@@ -69,6 +100,8 @@ class SettingsForm(DisplayNameMixin, forms.ModelForm):
         self.tune_display_name()
         self.fields["email"].help_text = EMAIL_HELP
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+        # static/js/timezone.js names the browser's zone in the empty choice.
+        self.fields["time_zone"].widget.attrs["data-browser-time-zone"] = ""
 
 
 class DeleteAccountForm(forms.Form):

@@ -9,6 +9,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME, login, logout
 from django.http import HttpRequest
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.html import escapejs
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from groups.departures import delete_account
 from groups.models import GroupNote, Membership
 
 from .forms import DeleteAccountForm, SettingsForm, SignupForm
+from .middleware import browser_language, browser_time_zone, remember_language
 from .services import reset_feed_token
 
 #: The backend a new account is signed in with (axes is listed first, so it is named).
@@ -68,8 +70,10 @@ def signup(request):
         next_url = ""  # coming back here would loop
     if request.user.is_authenticated:
         return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST or None, initial={"time_zone": browser_time_zone(request)})
     if request.method == "POST" and form.is_valid():
+        # A language picked with the switch before signing up is kept.
+        form.instance.language = browser_language(request)
         user = form.save()
         login(request, user, backend=MODEL_BACKEND)
         messages.success(request, _("Welcome, %(name)s. You are signed in.") % {"name": user.name})
@@ -112,9 +116,17 @@ def bookmarklet_href(request: HttpRequest) -> str:
 def settings_page(request):
     form = SettingsForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        user = form.save()
+        if user.language:
+            # Say so in the language just chosen.
+            translation.activate(user.language)
         messages.success(request, _("Your settings are saved."))
-        return redirect("accounts:settings")
+        response = redirect("accounts:settings")
+        if "language" in form.changed_data:
+            # The browser's cookie follows, so the choice outlives the session;
+            # "this browser's language" clears it, leaving Accept-Language.
+            remember_language(response, user.language)
+        return response
     return render(
         request,
         "accounts/settings.html",

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .canonical import canonical_url, url_hash
 from .models import Bookmark, BookmarkTag, Page, Tag
+from .signals import content_changed
 from .snapshotting import request_snapshots
 from .tagnames import clean_tag_name, fold
 
@@ -118,11 +119,15 @@ def merge_tags(*, keep: Tag, merged: Iterable[Tag]) -> int:
     moved, so this needs no knowledge of the apps above. Returns the number of
     tags removed."""
     merged = [tag for tag in merged if tag.pk != keep.pk]
+    moved = list(
+        BookmarkTag.objects.filter(tag__in=merged).values_list("bookmark_id", flat=True)
+    )
     for relation in Tag._meta.related_objects:
         if relation.many_to_many or not relation.field.concrete:
             continue
         _move_tag_links(relation.related_model, relation.field.name, keep, merged)
     Tag.objects.filter(pk__in=[tag.pk for tag in merged]).delete()
+    content_changed.send(sender=Tag, bookmark_ids=moved)
     return len(merged)
 
 
@@ -207,6 +212,7 @@ def add_tags(*, bookmarks: QuerySet[Bookmark], tag_names: Iterable[str]) -> int:
     ]
     BookmarkTag.objects.bulk_create(links, ignore_conflicts=True)
     Bookmark.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+    content_changed.send(sender=Bookmark, bookmark_ids=ids)
     return len(links)
 
 

@@ -7,3 +7,8 @@ from django.dispatch import Signal
 #: writes commit with it or not at all (a failing receiver leaves the
 #: snapshot pending, and the task's retry does both again).
 snapshot_taken = Signal()
+
+#: Bookmarks (``bookmark_ids``) or pages (``page_ids``) changed through a bulk
+#: write that sends no model signals: a bulk tag edit, a tag merge, an import,
+#: a snapshot's text and titles. Sent inside the writer's transaction.
+content_changed = Signal()

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from .fetch import FetchFailed, FetchRefused, fetch
 from .models import Bookmark, Page, Snapshot
-from .signals import snapshot_taken
+from .signals import content_changed, snapshot_taken
 from .snapshot.pipeline import build_copy
 
 logger = logging.getLogger(__name__)
@@ -114,6 +114,7 @@ def take_snapshot(*, snapshot_id: int) -> Snapshot | None:
             snapshot.refresh_from_db()
             return snapshot
         _fill_in_titles(snapshot.page, title=copy.title, description=copy.description)
+        content_changed.send(sender=Snapshot, page_ids=[snapshot.page_id])
         snapshot.refresh_from_db()
         if copy.kind == "html" and copy.text:
             snapshot_taken.send(sender=Snapshot, snapshot=snapshot)

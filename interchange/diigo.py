@@ -10,29 +10,35 @@ The header is ``title,url,tags,description,comments,annotations,created_at``:
 - created_at: ``YYYY-MM-DD HH:MM:SS`` in UTC, for the bookmark, its
   highlights and notes alike.
 
-Markup in any text becomes plain text. Every row is validated here, fully,
+Markup in any text becomes plain text. A file with Commonplace's extra
+columns (interchange.exact_csv) is our own export and is read exactly
+instead. In every file, a cell escaped against spreadsheet formulas
+(interchange.formats) is read back unescaped. Every row is validated here, fully,
 so the writer never meets a half-valid row; a row that cannot be used becomes
 a ``Skipped`` with the physical line it starts on and the reason.
 """
 
 import codecs
 import csv
-import html
 import io
 import re
 import sys
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from django.utils.translation import gettext as _
 
+from annotations.models import Highlight
 from bookmarks.canonical import InvalidURL, canonical_url
 from bookmarks.tagnames import InvalidTagName, clean_tag_name, fold
+
+from . import exact_csv
+from .formats import carry_tag_name, unescape_formula
+from .plaintext import NEWLINE as _NEWLINE
+from .plaintext import plain_text, without_controls
 
 COLUMNS = ("title", "url", "tags", "description", "comments", "annotations", "created_at")
 #: Without these a row means nothing; the other columns may be left out.
@@ -66,6 +72,8 @@ class DiigoFormatError(ValueError):
 class HighlightEntry:
     quote: str
     notes: tuple[str, ...] = ()
+    #: One of annotations.Highlight.Colour, or "" for the default.
+    colour: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +93,14 @@ class Record:
     notes: tuple[str, ...]
     highlights: tuple[HighlightEntry, ...]
     created_at: datetime
+    # What a format may or may not carry: None where the file says nothing.
+    is_private: bool | None = None
+    to_read: bool | None = None
+    #: When the entry last changed, as the file says; None when it does not.
+    #: Re-importing, the file's values win only where they are newer.
+    modified_at: datetime | None = None
+    #: Things about this row the report should mention (a tag dropped, …).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +264,7 @@ def _read_row(fields: list[str], *, line: int, columns: dict[str, int], width: i
         )
 
     def cell(name: str) -> str:
-        return fields[columns[name]] if name in columns else ""
+        return unescape_formula(fields[columns[name]]) if name in columns else ""
 
     url = cell("url").strip()
     if not url:
@@ -260,6 +276,8 @@ def _read_row(fields: list[str], *, line: int, columns: dict[str, int], width: i
             _("the URL “%(url)s” cannot be saved: %(reason)s") % {"url": url[:200], "reason": exc}
         ) from None
     created_at = parse_date(cell("created_at"))
+    if all(name in columns for name in exact_csv.EXTRA_COLUMNS):
+        return _exact_record(cell, line=line, url=url, canonical=canonical, created_at=created_at)
     tags, renamed = parse_tags(cell("tags"))
     highlights, loose_notes = parse_annotations(cell("annotations"))
     comments = [
@@ -278,6 +296,46 @@ def _read_row(fields: list[str], *, line: int, columns: dict[str, int], width: i
         notes=tuple(dict.fromkeys(comments + loose_notes)),
         highlights=tuple(highlights),
         created_at=created_at,
+    )
+
+
+def _exact_record(cell, *, line: int, url: str, canonical: str, created_at: datetime) -> Record:
+    """A row of our own export, taken as written (interchange.exact_csv)."""
+    tags, renamed = parse_tags(cell("tags"), no_tag=False)
+    passages, loose_notes = exact_csv.read_annotations_cell(without_controls(cell("annotations")))
+    colours = cell("highlight_colours").split()
+    highlights: dict[str, HighlightEntry] = {}
+    for index, (quote, notes) in enumerate(passages):
+        if not quote.strip():
+            loose_notes.extend(notes)
+            continue
+        colour = (
+            colours[index]
+            if index < len(colours) and colours[index] in Highlight.Colour.values
+            else ""
+        )
+        known = highlights.get(quote)
+        merged = (known.notes if known else ()) + tuple(notes)
+        highlights[quote] = HighlightEntry(
+            quote,
+            tuple(dict.fromkeys(n for n in merged if n.strip())),
+            known.colour if known else colour,
+        )
+    updated = cell("updated_at").strip()
+    return Record(
+        line=line,
+        url=url,
+        canonical=canonical,
+        title=without_controls(cell("title")),
+        description=without_controls(cell("description")),
+        tags=tuple(tags),
+        renamed_tags=tuple(renamed),
+        notes=tuple(dict.fromkeys(n for n in loose_notes if n.strip())),
+        highlights=tuple(highlights.values()),
+        created_at=created_at,
+        is_private=exact_csv.read_flag(cell("private")),
+        to_read=exact_csv.read_flag(cell("to_read")),
+        modified_at=parse_date(updated) if updated else None,
     )
 
 
@@ -304,10 +362,11 @@ def parse_date(value: str) -> datetime:
     return moment
 
 
-def parse_tags(value: str) -> tuple[list[str], list[tuple[str, str]]]:
+def parse_tags(value: str, *, no_tag: bool = True) -> tuple[list[str], list[tuple[str, str]]]:
     """Tag names from a cell like ``architecture,"micro services",架构``.
 
-    ``no_tag`` is no tag; a "/" becomes "_" (the pair is returned so the
+    ``no_tag`` is no tag (unless ``no_tag`` is False: our own export writes
+    an empty cell instead); a "/" becomes "_" (the pair is returned so the
     summary can say so); any other invalid name refuses the row."""
     text = re.sub(r"[\r\n]+", ",", value).strip()
     if not text:
@@ -320,11 +379,11 @@ def parse_tags(value: str) -> tuple[list[str], list[tuple[str, str]]]:
     renamed: list[tuple[str, str]] = []
     for raw in raw_names:
         name = raw.strip()
-        if not name or fold(name) == NO_TAG:
+        if not name or (no_tag and fold(name) == NO_TAG):
             continue
         if "/" in name:
-            renamed.append((name, name.replace("/", "_")))
-            name = name.replace("/", "_")
+            renamed.append((name, carry_tag_name(name, "/")))
+            name = carry_tag_name(name, "/")
         try:
             name = clean_tag_name(name)
         except InvalidTagName as exc:
@@ -391,48 +450,3 @@ def _texts(chunks: list[list[str]]) -> list[str]:
 def _unbullet(line: str) -> str:
     bullet = _BULLET.fullmatch(line)
     return bullet.group(1) if bullet else line
-
-
-# --- Plain text ------------------------------------------------------------
-
-# What an HTML parser would take for markup; "a < b" is not.
-_TAG_LIKE = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>|<!--.*?-->|<![^<>]*>|<\?[^<>]*>", re.S)
-# C0 and C1 controls but tab and line breaks (split on separately): they are
-# no text, and they make XML (feeds, exports) invalid.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_BLOCK_TAGS = ("p", "div", "li", "ul", "ol", "blockquote", "pre", "tr", "h1", "h2", "h3", "h4")
-_NEWLINE = re.compile(r"\r\n|\r|\n")
-
-
-def plain_text(value: str) -> str:
-    """Text with any markup removed and entities decoded, whitespace tidied:
-    runs of spaces collapsed, one blank line at most between paragraphs.
-
-    Decoding may reveal markup that was escaped (``&lt;b&gt;``), so this runs
-    until nothing tag-like is left: the stored text never holds markup."""
-    text = value
-    for _pass in range(3):
-        if _TAG_LIKE.search(text):
-            text = _soup_text(text)
-        elif _ENTITY.search(text):
-            text = html.unescape(text)
-        else:
-            break
-    text = _CONTROL.sub("", _TAG_LIKE.sub("", text))
-    lines = [" ".join(line.split()) for line in _NEWLINE.split(text)]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-
-
-def _soup_text(markup: str) -> str:
-    with warnings.catch_warnings():
-        # Stray fragments are not documents; bs4's guesses about them are noise.
-        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
-        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
-        soup = BeautifulSoup(markup, "lxml")
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for block in soup.find_all(_BLOCK_TAGS):
-        block.insert_before("\n")
-        block.insert_after("\n")
-    return soup.get_text()

@@ -1,4 +1,11 @@
-"""URLs of import_urls (filled in by its views)."""
+"""Importing a bookmark file: the upload form and each import's progress."""
+
+from django.urls import path
+
+from . import import_views as views
 
 app_name = "import"
-urlpatterns = []
+urlpatterns = [
+    path("import/", views.upload, name="upload"),
+    path("import/<int:job_id>/", views.job_detail, name="job"),
+]

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "groups",
     "feeds",
     "interchange",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -47,6 +48,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After LocaleMiddleware and the user: a signed-in person's saved language
+    # wins over the browser's; then the reader's time zone.
+    "accounts.middleware.UserLanguageMiddleware",
+    "accounts.middleware.TimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into our page.
@@ -96,6 +101,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # --- Cache ----------------------------------------------------------------
+# Anonymous group pages and feeds, item counts and tag clouds are cached under
+# keys carrying their group's version, which lives in the database
+# (groups/caching.py): whichever process changes a group (a web server, the
+# snapshot worker, an import) retires its entries for every process. So the
+# cache need not be shared to be right, only to be warm: Redis when REDIS_URL
+# is set (many web processes share what one rendered), else each process's
+# own memory, as in the embedded default, where one web process serves pages
+# and the worker never reads them.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
@@ -105,7 +118,13 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # A page is some 50 kB: about 50 MB per process at most.
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
 
 # --- Authentication -------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -141,10 +160,18 @@ LANGUAGES = [
     ("zh-hant", "繁體中文"),
     ("zh-hans", "简体中文"),
 ]
+#: locale/zh_Hant and locale/zh_Hans: `manage.py makemessages`, then `compilemessages`.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+#: The language switch's choice lasts a year, not one browser session.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+#: Stored and computed in UTC; shown in the reader's zone (accounts.middleware).
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# No USE_THOUSAND_SEPARATOR: it would group ids written into pages too
+# (value="{{ bookmark.pk }}" becoming "1,234"); a count is grouped where it
+# is shown, with humanize's intcomma.
 
 # --- Static files and uploaded/cached files -------------------------------
 STATIC_URL = "static/"
@@ -217,6 +244,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bookmarks.tasks.enqueue_stale_snapshots",
         "schedule": 600.0,
     },
+    #: Uploaded imports whose job was lost with its worker.
+    "enqueue-stale-imports": {
+        "task": "interchange.tasks.enqueue_stale_imports",
+        "schedule": 600.0,
+    },
+    #: A safety net for writes that bypassed the search index's signals.
+    "refresh-search-index": {
+        "task": "search.tasks.refresh_stale_entries",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Fetching pages -------------------------------------------------------
@@ -242,6 +279,14 @@ SNAPSHOT_MAX_TOTAL_BYTES = env.int("SNAPSHOT_MAX_TOTAL_BYTES", default=8 * 1024 
 FETCH_USER_AGENT = env.str(
     "FETCH_USER_AGENT", default="Commonplace/1.0 (+self-hosted bookmark cache)"
 )
+
+# --- Pinboard-compatible API (interchange/pinboard/ratelimit.py) -----------
+#: Calls per user per window; posts/all costs PINBOARD_API_ALL_COST calls.
+PINBOARD_API_RATE_LIMIT = env.int("PINBOARD_API_RATE_LIMIT", default=60)
+PINBOARD_API_RATE_WINDOW = env.int("PINBOARD_API_RATE_WINDOW", default=60)
+PINBOARD_API_ALL_COST = env.int("PINBOARD_API_ALL_COST", default=10)
+#: Failed authentications per client address per window.
+PINBOARD_API_AUTH_FAILURE_LIMIT = env.int("PINBOARD_API_AUTH_FAILURE_LIMIT", default=20)
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {

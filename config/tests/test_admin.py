@@ -36,6 +36,7 @@ from groups.models import (
 )
 from groups.services import share_bookmark
 from groups.tests.factories import GroupFactory, GroupNoteFactory, MembershipFactory
+from interchange.models import ApiToken, ImportJob
 
 HOSTILE = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -113,6 +114,20 @@ def data(db):
     GroupNoteFactory(item=hostile_item, author=mallory, text=HOSTILE)
     invitation = _invitation(group, zhang)
     _invitation(hostile_group, mallory)
+    import_job = ImportJob.objects.create(
+        owner=zhang,
+        original_name="書籤.html",
+        format=ImportJob.Format.NETSCAPE,
+        status=ImportJob.Status.DONE,
+        total=3,
+        processed=3,
+        report={"format": "netscape", "rows": 3, "created": 3},
+    )
+    ImportJob.objects.create(
+        owner=mallory, original_name=HOSTILE, format=ImportJob.Format.DIIGO_CSV, error=HOSTILE
+    )
+    api_token = ApiToken.objects.create(user=zhang)
+    ApiToken.objects.create(user=mallory)
     PermissionGroup.objects.create(name="curators")
     PermissionGroup.objects.create(name="editors")
     return SimpleNamespace(**locals())
@@ -183,6 +198,8 @@ def test_every_filter_choice_renders(admin_client, data, model, model_admin):
 #: A search per model: the term, and what it must find in the `data` fixture.
 SEARCHES = {
     "accounts.User": ("張", "zhang"),
+    "interchange.ImportJob": ("書籤", "import_job"),
+    "interchange.ApiToken": ("張", "api_token"),
     "auth.Group": ("curat", None),
     "bookmarks.Page": ("系統架構", "page"),
     "bookmarks.Snapshot": ("example.org/中文", "snapshot"),
@@ -450,6 +467,10 @@ def _bookmark():
 #: One more row of each model, with the related rows its changelist shows.
 MAKE_ROW = {
     "accounts.User": UserFactory,
+    "interchange.ImportJob": lambda: ImportJob.objects.create(
+        owner=UserFactory(), original_name="bookmarks.html", format=ImportJob.Format.NETSCAPE
+    ),
+    "interchange.ApiToken": lambda: ApiToken.objects.create(user=UserFactory()),
     "auth.Group": lambda: PermissionGroup.objects.create(name=f"group {timezone.now()}"),
     "bookmarks.Page": lambda: BookmarkFactory().page,
     "bookmarks.Snapshot": SnapshotFactory,

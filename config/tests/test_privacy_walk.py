@@ -119,6 +119,8 @@ def test_the_walk_covers_the_surfaces_we_know():
         "bookmarks:detail",
         "bookmarks:cached",
         "bookmarks:cached_frame",
+        "export:group_html",
+        "export:group_csv",
         "annotations:read_bookmark",
         "annotations:read_item",
         "webanno:highlight",

@@ -1,4 +1,5 @@
-"""manage.py import_bookmarks FILE --user USERNAME [--group SLUG] [--public]"""
+"""manage.py import_bookmarks FILE --user USERNAME [--group SLUG] [--public]
+[--no-folder-tags] [--tag-separator auto|comma|space]"""
 
 from pathlib import Path
 
@@ -7,8 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from groups.models import Group, Membership
-from interchange.diigo import DiigoFormatError, decode_export, parse_export
-from interchange.importer import BATCH_SIZE, ImportSummary, import_records
+from interchange.importer import BATCH_SIZE
+from interchange.importing import FileRefused, import_file
+from interchange.netscape import AUTO, COMMA, SPACE
+from interchange.reports import WARNING, outcome_report, report_lines
 
 MAX_BATCH_SIZE = 5000
 
@@ -18,13 +21,15 @@ class Command(BaseCommand):
     def help(self) -> str:
         # argparse needs a str: a lazy translation would reach it as a proxy.
         return _(
-            "Import a Diigo CSV export (title,url,tags,description,comments,annotations,"
-            "created_at) into a user's library: bookmarks, tags, highlights and sticky "
-            "notes. Running it again adds only what is missing."
+            "Import a Netscape bookmark file (exported by Firefox, Chromium, Pinboard, "
+            "linkding or Diigo) or a Diigo CSV export (title,url,tags,description,comments,"
+            "annotations,created_at) into a user's library: bookmarks, tags, highlights and "
+            "sticky notes. The format is read from the file. Running it again adds only what "
+            "is missing, and takes the file's values only where they are newer."
         )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help=_("the CSV file exported from Diigo"))
+        parser.add_argument("file", help=_("the bookmark file (HTML) or Diigo CSV export"))
         parser.add_argument(
             "--user", required=True, help=_("username of the library to import into")
         )
@@ -36,7 +41,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--public",
             action="store_true",
-            help=_("make the imported bookmarks public (they are private by default)"),
+            help=_(
+                "make the imported bookmarks public where the file does not say "
+                "(they are private by default)"
+            ),
+        )
+        parser.add_argument(
+            "--no-folder-tags",
+            dest="folder_tags",
+            action="store_false",
+            help=_("do not make a bookmark file's folders into tags"),
+        )
+        parser.add_argument(
+            "--tag-separator",
+            choices=[AUTO, COMMA, SPACE],
+            default=AUTO,
+            help=_("how a bookmark file separates the tags in TAGS (default: decided per file)"),
         )
         parser.add_argument(
             "--batch-size",
@@ -54,27 +74,40 @@ class Command(BaseCommand):
             )
         owner = self._find_user(user)
         target = self._find_group(group, owner) if group else None
+        path = Path(file)
         try:
-            data = Path(file).read_bytes()
+            path.open("rb").close()
         except OSError as exc:
             raise CommandError(
                 _("Cannot read %(file)s: %(error)s") % {"file": file, "error": exc.strerror or exc}
             ) from None
         try:
-            # Decoding the whole file first: a file in the wrong encoding is
-            # refused before a single row is written.
-            records = parse_export(decode_export(data))
-        except DiigoFormatError as exc:
+            outcome = import_file(
+                lambda: path.open("rb"),
+                user=owner,
+                group=target,
+                public=public,
+                folders_as_tags=options["folder_tags"],
+                separator=options["tag_separator"],
+                batch_size=options["batch_size"],
+                on_total=self._total if options["verbosity"] > 0 else None,
+                on_progress=self._progress if options["verbosity"] > 0 else None,
+            )
+        except FileRefused as exc:
             raise CommandError(f"{file}: {exc}") from None
-        summary = import_records(
-            records,
-            user=owner,
-            group=target,
-            public=public,
-            batch_size=options["batch_size"],
-            on_progress=self._progress if options["verbosity"] > 0 else None,
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Imported %(file)s into %(user)s's library; new bookmarks are %(visibility)s.")
+                % {
+                    "file": file,
+                    "user": owner.get_username(),
+                    "visibility": _("public") if public else _("private"),
+                }
+            )
         )
-        self._report(summary, file=file, owner=owner, group=target, public=public)
+        report = outcome_report(outcome, group=target, public=public)
+        for kind, text in report_lines(report):
+            self.stdout.write(self.style.WARNING(text) if kind == WARNING else text)
 
     def _find_user(self, username: str):
         model = get_user_model()
@@ -97,49 +130,8 @@ class Command(BaseCommand):
             )
         return group
 
+    def _total(self, entries: int) -> None:
+        self.stderr.write(_("%(count)d bookmarks in the file.") % {"count": entries})
+
     def _progress(self, rows: int) -> None:
         self.stderr.write(_("%(rows)d rows read…") % {"rows": rows})
-
-    def _report(self, summary: ImportSummary, *, file: str, owner, group, public: bool) -> None:
-        write = self.stdout.write
-        write(
-            self.style.SUCCESS(
-                _("Imported %(file)s into %(user)s's library; new bookmarks are %(visibility)s.")
-                % {
-                    "file": file,
-                    "user": owner.get_username(),
-                    "visibility": _("public") if public else _("private"),
-                }
-            )
-        )
-        write(_("Rows read: %(rows)d") % {"rows": summary.rows})
-        write(
-            _("Bookmarks: %(created)d created, %(updated)d updated, %(unchanged)d unchanged")
-            % {
-                "created": summary.created,
-                "updated": summary.updated,
-                "unchanged": summary.unchanged,
-            }
-        )
-        write(_("Highlights added: %(count)d") % {"count": summary.highlights})
-        write(_("Sticky notes added: %(count)d") % {"count": summary.notes})
-        if group is not None:
-            write(
-                _("Shared into group “%(slug)s”: %(count)d")
-                % {"slug": group.slug, "count": summary.shared}
-            )
-        if summary.renamed_tags:
-            write(_("Tags renamed (a tag name cannot contain “/”):"))
-            for line, old, new in summary.renamed_tags:
-                write(
-                    _("  line %(line)d: “%(old)s” saved as “%(new)s”")
-                    % {"line": line, "old": old, "new": new}
-                )
-        write(_("Skipped rows: %(count)d") % {"count": len(summary.skipped)})
-        for skipped in summary.skipped:
-            write(
-                self.style.WARNING(
-                    _("  line %(line)d: %(reason)s")
-                    % {"line": skipped.line, "reason": skipped.reason}
-                )
-            )

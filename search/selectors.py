@@ -1,0 +1,167 @@
+"""Reads for search: the bookmarks a query finds for a reader, counted and
+paged so that a page costs about the same for a rare word and a common one.
+
+Results start from ``groups.visibility.readable_bookmarks``: the search
+index narrows that set and never widens it. A page of results costs a fixed
+number of queries: the group, person and tags named in the query (one each,
+when named), a bounded count, the page (search.results then adds one query
+per kind of row shown).
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import OperationalError, connection, transaction
+from django.db.models import Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
+
+from bookmarks.models import Bookmark, BookmarkTag, Tag
+from bookmarks.tagnames import fold
+from groups.models import Group, GroupShare
+from groups.pagination import Window
+from groups.visibility import readable_bookmarks, readable_groups
+
+from .models import SearchEntry
+from .query import Query, TextQuery
+
+#: Results are counted up to this many, and only this many can be paged
+#: through: counting every match of a common word at a million bookmarks
+#: would cost more than the page itself. Narrowing the search finds the rest.
+COUNT_LIMIT = 1000
+#: A page of a word with more matches than COUNT_LIMIT is first looked for
+#: among this many newest entries, then this many: see page_of.
+RECENT_ENTRIES = (5_000, 50_000)
+#: PostgreSQL cancels a search's count or page after this long: whatever plan
+#: the database picks for an odd query, it cannot hold a web worker for long.
+TIME_LIMIT_MS = 3000
+
+
+class TooSlow(Exception):
+    """The database gave up on the search at TIME_LIMIT_MS."""
+
+
+@dataclass
+class Found:
+    #: Unordered: page_of chooses the order that suits the count.
+    bookmarks: QuerySet[Bookmark] | None
+    #: The group named by group:, once the reader may open it.
+    group: Group | None = None
+    #: Why there is nothing to show (an unknown group, person or tag).
+    error: str | None = None
+    #: Whether words are matched in the index (not only tags, groups, people).
+    by_words: bool = False
+
+
+def find(reader, query: Query) -> Found:
+    """The bookmarks the query finds that the reader may open, newest first."""
+    bookmarks = readable_bookmarks(reader)
+    group = None
+    if query.group:
+        group = readable_groups(reader).filter(slug=query.group).first()
+        if group is None:
+            # The same words for a private group and a missing one.
+            return Found(None, error=_("There is no group “%(slug)s”.") % {"slug": query.group})
+        bookmarks = bookmarks.filter(_shared_into(group=group))
+    if query.exclude_groups:
+        bookmarks = bookmarks.exclude(
+            _shared_into(group__in=readable_groups(reader).filter(slug__in=query.exclude_groups))
+        )
+    if query.user:
+        owner = get_user_model().objects.filter(username=query.user).first()
+        if owner is None:
+            error = _("No one has the username “%(name)s”.") % {"name": query.user}
+            return Found(None, error=error)
+        bookmarks = bookmarks.filter(user=owner)
+    if query.exclude_users:
+        bookmarks = bookmarks.exclude(user__username__in=query.exclude_users)
+    if query.tags or query.exclude_tags:
+        names = query.tags + query.exclude_tags
+        tags = {tag.key: tag for tag in Tag.objects.filter(key__in=[fold(n) for n in names])}
+        for name in query.tags:
+            tag = tags.get(fold(name))
+            if tag is None:
+                # No message of its own: a tag name used only on private
+                # bookmarks must not be told apart from one never used.
+                return Found(bookmarks.none(), group=group)
+            bookmarks = bookmarks.filter(_tagged(tag))
+        for name in query.exclude_tags:
+            if fold(name) in tags:
+                bookmarks = bookmarks.exclude(_tagged(tags[fold(name)]))
+    if query.include:
+        words = TextQuery(tuple(query.include), tuple(query.exclude))
+        bookmarks = bookmarks.filter(search_entry__document__matches=words)
+    else:
+        for term in query.exclude:
+            bookmarks = bookmarks.exclude(search_entry__document__matches=TextQuery((term,)))
+    return Found(bookmarks, group=group, by_words=bool(query.include))
+
+
+def _shared_into(**lookup) -> Q:
+    """Shared into a group matching ``lookup``, made on the item's group.
+
+    ``pk IN (…)`` rather than EXISTS: with no words to search, the database
+    starts from the group's shares instead of reading every bookmark."""
+    lookup = {f"item__{key}": value for key, value in lookup.items()}
+    return Q(pk__in=GroupShare.objects.filter(**lookup).values("bookmark_id"))
+
+
+def _tagged(tag: Tag) -> Q:
+    """Has the tag: read from the link table's (tag, bookmark) index."""
+    return Q(pk__in=BookmarkTag.objects.filter(tag=tag).values("bookmark_id"))
+
+
+def count_of(found: Found) -> int:
+    """How many, up to COUNT_LIMIT + 1 (meaning more than the limit)."""
+    return found.bookmarks.order_by()[: COUNT_LIMIT + 1].count()
+
+
+def page_of(found: Found, window: Window, *, count: int) -> list[Bookmark]:
+    """The window's page, newest first.
+
+    The full-text index finds matches in no useful order, so the newest 20
+    of 200,000 matches of a common word would mean sorting 200,000 rows;
+    walking the entries newest first instead is quick for a common word and
+    reads the whole table for a rare one. So a word with more than
+    COUNT_LIMIT matches is looked for among the newest RECENT_ENTRIES
+    entries first (the index and a range of the entries' time index,
+    together): if they hold the whole page, it is the right page, as every
+    entry left out is older. Otherwise, and for fewer matches, every match
+    is read and sorted, which is cheap when there are few."""
+    expected = window.end_index - window.offset
+    if expected <= 0:
+        return []
+    rows = found.bookmarks.select_related("page", "user")
+    page = slice(window.offset, window.offset + expected)
+    if found.by_words and count > COUNT_LIMIT:
+        by_entry = rows.order_by("-search_entry__created_at", "-search_entry__bookmark")
+        for size in RECENT_ENTRIES:
+            newest = SearchEntry.objects.order_by("-created_at", "-bookmark")[size - 1 : size]
+            recent = by_entry.filter(
+                search_entry__created_at__gte=Subquery(newest.values("created_at"))
+            )
+            found_rows = list(recent[page])
+            if len(found_rows) == expected:
+                return found_rows
+    return list(rows.order_by("-created_at", "-pk")[page])
+
+
+@contextmanager
+def time_limit() -> Iterator[None]:
+    """Raise TooSlow when PostgreSQL cancels a statement run inside after
+    TIME_LIMIT_MS. (SQLite serves one machine; it has no such limit.)"""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true)", [f"{TIME_LIMIT_MS}ms"]
+                )
+            yield
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) == "57014":  # query_canceled
+            raise TooSlow from error
+        raise

@@ -1,0 +1,59 @@
+"""The search page: ``/search/?q=``."""
+
+from urllib.parse import urlencode
+
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from groups.pagination import page_links, read_window
+
+from .query import parse
+from .results import results
+from .selectors import COUNT_LIMIT, TooSlow, count_of, find, page_of, time_limit
+
+
+@require_safe
+def search(request):
+    query = parse(request.GET.get("q", ""))
+    context = {"query": query, "q": query.text, "error": query.error}
+    if query.is_blank or query.error:
+        return render(request, "search/results.html", context)
+    found = find(request.user, query)
+    if found.error:
+        context["error"] = found.error
+        return render(request, "search/results.html", context)
+    try:
+        with time_limit():
+            count = count_of(found)
+            window = read_window(request.GET, count=min(count, COUNT_LIMIT))
+            page = page_of(found, window, count=count)
+    except TooSlow:
+        context["error"] = _(
+            "That search took too long. Add a word, a #tag, group: or user: to narrow it."
+        )
+        return render(request, "search/results.html", context)
+    context.update(
+        searched=True,
+        results=results(request.user, page, query, found.group),
+        group=found.group,
+        window=window,
+        more=count > COUNT_LIMIT,
+        count_limit=COUNT_LIMIT,
+        links=_links(page_links(window, path=request.path), query.text),
+    )
+    return render(request, "search/results.html", context)
+
+
+def _links(links: dict, q: str) -> dict:
+    """The pagination links, each carrying the query."""
+
+    def with_query(url: str | None) -> str | None:
+        if url is None:
+            return None
+        return url + ("&" if "?" in url else "?") + urlencode({"q": q})
+
+    return {
+        **{name: with_query(url) for name, url in links.items() if name != "sizes"},
+        "sizes": [(size, with_query(url), current) for size, url, current in links["sizes"]],
+    }
