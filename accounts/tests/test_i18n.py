@@ -326,7 +326,8 @@ def test_the_shared_line_is_in_the_readers_language_and_zone(shared):
     browser.force_login(reader)
     meta = page(browser.get(tag_url(shared))).select_one(".item__meta")
     text = " ".join(meta.get_text(" ").split())
-    assert text.startswith("由 張 旭 於 13")
+    # 20:30 UTC on 12 March is the 13th in Taipei, written the Chinese way.
+    assert text.startswith("由 張 旭 於 2024年3月13日")
     assert "分享" in text
 
 
