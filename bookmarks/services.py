@@ -119,15 +119,13 @@ def merge_tags(*, keep: Tag, merged: Iterable[Tag]) -> int:
     moved, so this needs no knowledge of the apps above. Returns the number of
     tags removed."""
     merged = [tag for tag in merged if tag.pk != keep.pk]
-    moved = list(
-        BookmarkTag.objects.filter(tag__in=merged).values_list("bookmark_id", flat=True)
-    )
+    moved = list(BookmarkTag.objects.filter(tag__in=merged).values_list("bookmark_id", flat=True))
     for relation in Tag._meta.related_objects:
         if relation.many_to_many or not relation.field.concrete:
             continue
         _move_tag_links(relation.related_model, relation.field.name, keep, merged)
     Tag.objects.filter(pk__in=[tag.pk for tag in merged]).delete()
-    content_changed.send(sender=Tag, bookmark_ids=moved)
+    content_changed.send(sender=Tag, bookmark_ids=moved, tag_ids=[keep.pk])
     return len(merged)
 
 
@@ -187,9 +185,13 @@ def set_to_read(*, bookmark: Bookmark, to_read: bool) -> None:
 
 def set_privacy(*, bookmarks: QuerySet[Bookmark], is_private: bool) -> int:
     """Make the bookmarks private or public. Returns how many changed."""
-    return bookmarks.exclude(is_private=is_private).update(
+    changing = bookmarks.exclude(is_private=is_private)
+    ids = list(changing.values_list("pk", flat=True))
+    changed = Bookmark.objects.filter(pk__in=ids).update(
         is_private=is_private, updated_at=timezone.now()
     )
+    content_changed.send(sender=Bookmark, bookmark_ids=ids)
+    return changed
 
 
 @transaction.atomic
@@ -228,4 +230,5 @@ def remove_tags(*, bookmarks: QuerySet[Bookmark], tag_names: Iterable[str]) -> i
     changed = list(links.values_list("bookmark_id", flat=True).distinct())
     removed, _ = links.delete()
     Bookmark.objects.filter(pk__in=changed).update(updated_at=timezone.now())
+    content_changed.send(sender=Bookmark, bookmark_ids=list(changed))
     return removed

@@ -8,7 +8,8 @@ from django.dispatch import Signal
 #: snapshot pending, and the task's retry does both again).
 snapshot_taken = Signal()
 
-#: Bookmarks (``bookmark_ids``) or pages (``page_ids``) changed through a bulk
-#: write that sends no model signals: a bulk tag edit, a tag merge, an import,
-#: a snapshot's text and titles. Sent inside the writer's transaction.
+#: Bookmarks (``bookmark_ids``), pages (``page_ids``) or tags (``tag_ids``)
+#: changed through a bulk write that sends no model signals: a bulk tag or
+#: privacy edit, a tag merge, an import, a snapshot asked for, failed or taken.
+#: Sent inside the writer's transaction.
 content_changed = Signal()

@@ -46,6 +46,9 @@ def request_snapshots(*, page_ids: Iterable[int], again: bool = False) -> list[i
         [Snapshot(page_id=page_id) for page_id in pages.values_list("pk", flat=True)]
     )
     ids = [snapshot.pk for snapshot in created]
+    if ids:
+        # Pages now say "Caching…": tell the apps above (group page caches).
+        content_changed.send(sender=Snapshot, page_ids=[s.page_id for s in created])
     if ids and settings.FETCH_NETWORK != "off":
         # A named function, not a partial: Django logs a failing robust
         # callback by its __qualname__, which a partial lacks.
@@ -129,6 +132,7 @@ def record_failure(snapshot: Snapshot, reason: str, *, http_status: int | None =
         http_status=http_status,
         error=reason[:2000],
     )
+    content_changed.send(sender=Snapshot, page_ids=[snapshot.page_id])
     snapshot.refresh_from_db()
     return snapshot
 

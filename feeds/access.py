@@ -7,15 +7,17 @@ from django.http import Http404, HttpRequest
 from bookmarks.models import Tag
 from bookmarks.selectors import find_tag
 from groups.models import Group
+from groups.selectors import find_tag_set, tag_path
 from groups.visibility import get_readable_group
 
 
 class TagMoved(Exception):
-    """The URL spells a tag another way; the feed lives at the stored name."""
+    """The URL spells a tag (or a set of tags) another way; the feed lives
+    at ``path``, the stored names in their one order."""
 
-    def __init__(self, tag: Tag):
-        super().__init__(tag.name)
-        self.tag = tag
+    def __init__(self, path: str):
+        super().__init__(path)
+        self.path = path
 
 
 def feed_reader(request: HttpRequest):
@@ -43,8 +45,19 @@ def tag_for_feed(name: str) -> Tag:
     if tag is None:
         raise Http404("No such tag.")
     if tag.name != name:
-        raise TagMoved(tag)
+        raise TagMoved(tag.name)
     return tag
+
+
+def tags_for_feed(path: str) -> list[Tag]:
+    """The tags ``a`` or ``a,b`` names; TagMoved for another spelling or
+    order, 404 for an unknown tag or too many."""
+    tags = find_tag_set(path)
+    if tags is None:
+        raise Http404("No such tag, or too many.")
+    if tag_path(tags) != path:
+        raise TagMoved(tag_path(tags))
+    return tags
 
 
 def user_for_feed(username: str):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.encoding import escape_uri_path
 
 from .access import TagMoved
-from .conditional import conditional_feed_response
+from .conditional import answer_conditionally, stamp_feed_response
 from .generators import RssFeed
 
 #: Items per feed: the newest first. Readers poll; older items are on the pages.
@@ -41,14 +41,19 @@ class BaseFeed(Feed):
     feed_type = RssFeed
 
     def __call__(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return answer_conditionally(request, self.full_response(request, *args, **kwargs))
+
+    def full_response(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        """The whole feed with its ETag and Last-Modified (or a redirect to
+        the tag's stored spelling), before any conditional answer."""
         try:
             source = self.get_object(request, *args, **kwargs)
         except TagMoved as moved:
-            return _redirect_to_tag(request, moved.tag.name)
+            return _redirect_to_tag(request, moved.path)
         feedgen = self.get_feed(source, request)
         response = HttpResponse(content_type=feedgen.content_type)
         feedgen.write(response, "utf-8")
-        return conditional_feed_response(
+        return stamp_feed_response(
             request, response, content_date=feedgen.latest_post_date(), private=source.private
         )
 
@@ -87,9 +92,10 @@ def feed_path(request: HttpRequest) -> str:
     return escape_uri_path(request.path)
 
 
-def _redirect_to_tag(request: HttpRequest, tag_name: str) -> HttpResponsePermanentRedirect:
-    """The same feed at the tag's stored spelling, keeping the query (the token)."""
+def _redirect_to_tag(request: HttpRequest, tag_path: str) -> HttpResponsePermanentRedirect:
+    """The same feed at the tags' stored spelling and order, keeping the
+    query (the token)."""
     match = request.resolver_match
-    url = reverse(match.view_name, kwargs={**match.kwargs, "tag": tag_name})
+    url = reverse(match.view_name, kwargs={**match.kwargs, "tag": tag_path})
     query = request.META.get("QUERY_STRING")
     return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)

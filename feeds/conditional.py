@@ -21,7 +21,7 @@ from django.utils.cache import (
     patch_vary_headers,
     set_response_etag,
 )
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date
 from django.utils.translation import get_language
 
 #: How long a feed's last version is remembered; a forgotten version only
@@ -50,10 +50,10 @@ def _last_modified(key: str, etag: str, content_date: datetime) -> datetime:
     return stamp
 
 
-def conditional_feed_response(
+def stamp_feed_response(
     request: HttpRequest, response: HttpResponse, *, content_date: datetime, private: bool
 ) -> HttpResponse:
-    """Add ETag, Last-Modified and caching headers; 304 when the reader's copy is current."""
+    """Add ETag, Last-Modified and caching headers to a whole feed."""
     set_response_etag(response)
     stamp = _last_modified(_version_key(request, response), response["ETag"], content_date)
     response["Last-Modified"] = http_date(stamp.timestamp())
@@ -66,6 +66,17 @@ def conditional_feed_response(
         # Caches may keep a public feed but must ask first, so a group made
         # private stops being served from them at once.
         patch_cache_control(response, no_cache=True)
+    return response
+
+
+def answer_conditionally(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """304 when the reader's copy of a stamped feed is current (also for a
+    feed served from the cache), else the feed itself."""
+    if response.status_code != 200 or not response.has_header("ETag"):
+        return response
     return get_conditional_response(
-        request, etag=response["ETag"], last_modified=int(stamp.timestamp()), response=response
+        request,
+        etag=response["ETag"],
+        last_modified=parse_http_date(response["Last-Modified"]),
+        response=response,
     )

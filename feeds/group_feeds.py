@@ -1,15 +1,24 @@
-"""A group's feeds, all items or one tag's, as RSS 2.0 and Atom. Items are the
-same cards the group pages show (``groups.cards``), loaded in constant queries."""
+"""A group's feeds, all items or those with a tag (or with every tag of
+``a,b``), as RSS 2.0 and Atom. Items are the same cards the group pages show
+(``groups.cards``), loaded in constant queries.
 
+An anonymous reader of a public group's feed is served from the cache until
+the group's version changes (``groups.caching``); conditional GET is
+answered from the cached ETag and Last-Modified."""
+
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groups import selectors
+from groups.caching import DATA_TTL, serve_shared
 from groups.cards import ItemCard, item_cards
+from groups.models import Group
 
-from .access import group_for_feed, tag_for_feed
+from .access import group_for_feed, tags_for_feed
 from .base import FEED_ITEMS, BaseFeed, FeedSource, feed_path
+from .conditional import answer_conditionally
 from .generators import AtomFeed
 
 GROUP_TITLE = _("Items shared in %(group)s")
@@ -25,6 +34,17 @@ class GroupCardFeed(BaseFeed):
     behind membership. The bookmarked page is linked from the description."""
 
     description_template = "feeds/group_item.html"
+
+    def __call__(self, request: HttpRequest, slug: str, **kwargs) -> HttpResponse:
+        group = group_for_feed(request, slug)
+        response = serve_shared(
+            request,
+            group,
+            lambda: self.full_response(request, group, **kwargs),
+            kind="feed",
+            timeout=DATA_TTL,
+        )
+        return answer_conditionally(request, response)
 
     def get_context_data(self, *, item: ItemCard, request, **kwargs) -> dict:
         visit = reverse("groups:visit", args=[item.item.group.slug, item.item.pk])
@@ -56,8 +76,7 @@ class GroupCardFeed(BaseFeed):
 
 
 class GroupRss(GroupCardFeed):
-    def get_object(self, request, slug: str) -> FeedSource:
-        group = group_for_feed(request, slug)
+    def get_object(self, request, group: Group) -> FeedSource:
         items = list(selectors.group_items(group)[:FEED_ITEMS])
         names = {"group": group.name}
         return FeedSource(
@@ -76,18 +95,19 @@ class GroupAtom(GroupRss):
 
 
 class GroupTagRss(GroupCardFeed):
-    def get_object(self, request, slug: str, tag: str) -> FeedSource:
-        # The group first: another spelling of a tag must not reveal a private group.
-        group = group_for_feed(request, slug)
-        found = tag_for_feed(tag)
-        item_ids = list(selectors.group_item_ids_tagged(group, found)[:FEED_ITEMS])
-        names = {"group": group.name, "tag": found.name}
+    def get_object(self, request, group: Group, tag: str) -> FeedSource:
+        # The group was found first: another spelling of a tag must not
+        # reveal a private group.
+        tags = tags_for_feed(tag)
+        driver_id = tags[0].pk if len(tags) == 1 else selectors.count_tagged(group, tags).driver_id
+        ids = selectors.group_item_ids_tagged(group, tags, driver_id=driver_id)
+        names = {"group": group.name, "tag": " + ".join(tag.name for tag in tags)}
         return FeedSource(
             title=GROUP_TAG_TITLE % names,
             description=GROUP_TAG_DESCRIPTION % names,
-            link=reverse("groups:tag", args=[group.slug, found.name]),
+            link=reverse("groups:tag", args=[group.slug, selectors.tag_path(tags)]),
             feed_path=feed_path(request),
-            items=item_cards(selectors.items_in_order(item_ids), fold=False),
+            items=item_cards(selectors.items_in_order(list(ids[:FEED_ITEMS])), fold=False),
             empty_date=group.created_at,
             private=not group.is_public,
         )

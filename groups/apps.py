@@ -6,3 +6,8 @@ class GroupsConfig(AppConfig):
     name = "groups"
     label = "groups"
     verbose_name = _("Groups")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from bookmarks.models import Bookmark
 
+from .caching import bump_groups_showing
 from .models import Group, GroupItem, GroupItemTag, GroupNote, GroupShare, Membership
 
 
@@ -27,6 +28,8 @@ def withdraw_shares(shares: QuerySet[GroupShare]) -> None:
         return
     item_ids = {item_id for item_id, _ in rows}
     bookmark_ids = {bookmark_id for _, bookmark_id in rows}
+    # Before the items go, and with them the way to their groups.
+    bump_groups_showing(item_ids=item_ids)
     GroupNote.objects.filter(item_id__in=item_ids, highlight__bookmark_id__in=bookmark_ids).delete()
     GroupShare.objects.filter(pk__in=shares.values("pk")).delete()
     items = GroupItem.objects.filter(pk__in=item_ids)
@@ -96,6 +99,8 @@ def delete_account(*, user) -> None:
     notes, memberships and discussion notes. Items they led pass to the next
     sharer. A group they alone own passes to its longest-standing moderator,
     else member; a group with no one else in it is deleted."""
+    # Their name leaves every group that shows it (discussion notes too).
+    bump_groups_showing(user_ids=[user.pk])
     for membership in Membership.objects.filter(user=user, role=Membership.Role.OWNER):
         group = membership.group
         if _owners(group).exclude(user=user).exists():

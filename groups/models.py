@@ -11,6 +11,13 @@ from annotations.models import Highlight
 from bookmarks.models import Bookmark, Page, Tag
 
 
+def new_cache_version() -> int:
+    """A version no earlier state of a group had: random, not a counter, so a
+    full ``save()`` of a stale instance or a restored backup can never bring
+    back a version whose cached pages showed something else."""
+    return secrets.randbits(62)
+
+
 class Group(models.Model):
     class Visibility(models.TextChoices):
         PUBLIC = "public", _("public")
@@ -32,6 +39,9 @@ class Group(models.Model):
         settings.AUTH_USER_MODEL, through="Membership", related_name="member_groups"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    #: Replaced whenever anything the group's pages or feeds show changes;
+    #: part of their cache keys (``groups.caching``), read with the group.
+    version = models.BigIntegerField(default=new_cache_version, editable=False)
 
     class Meta:
         verbose_name = _("group")
@@ -114,7 +124,10 @@ class GroupShare(models.Model):
     """One person's share of their bookmark into a group item."""
 
     item = models.ForeignKey(GroupItem, on_delete=models.CASCADE, related_name="shares")
-    bookmark = models.ForeignKey(Bookmark, on_delete=models.CASCADE, related_name="shares")
+    # Indexed by groupshare_bookmark below, not twice.
+    bookmark = models.ForeignKey(
+        Bookmark, on_delete=models.CASCADE, related_name="shares", db_index=False
+    )
     shared_at = models.DateTimeField(_("shared"))
 
     class Meta:
@@ -141,9 +154,12 @@ class GroupItemTag(models.Model):
     """An item's tag. Group and share time are copied here so a group's items
     by tag, newest first, are one index range scan."""
 
-    item = models.ForeignKey(GroupItem, on_delete=models.CASCADE)
+    # No index of their own on item and group: the unique (item, tag) and the
+    # (group, tag, …) indexes lead with them, and a second, narrower index on
+    # group lured PostgreSQL away from index-only scans of the wider one.
+    item = models.ForeignKey(GroupItem, on_delete=models.CASCADE, db_index=False)
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE)
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+", db_index=False)
     shared_at = models.DateTimeField()
 
     class Meta:

@@ -4,8 +4,11 @@ Everything starts from ``groups.visibility``, so a reader only ever gets what
 they may see.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import (
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -17,7 +20,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 
 from annotations.models import Highlight
+from bookmarks.models import Tag
+from bookmarks.tagnames import fold
 
+from .caching import remember
 from .cards import items_with_cache_state
 from .models import Group, GroupItem, GroupItemTag, GroupShare, Membership
 from .visibility import readable_groups, readable_items
@@ -94,14 +100,84 @@ def group_items(group: Group) -> QuerySet[GroupItem]:
     )
 
 
-def group_item_ids_tagged(group: Group, tag) -> QuerySet:
-    """Ids of a group's items with this tag, newest first: one range of the
-    (group, tag, -shared_at, -item) index, so a page reads only its rows."""
+def group_item_ids(group: Group) -> QuerySet:
+    """Ids of a group's items, newest first: an index-only range of the
+    (group, -shared_at, -id) index."""
     return (
-        GroupItemTag.objects.filter(group=group, tag=tag)
-        .order_by("-shared_at", "-item_id")
-        .values_list("item_id", flat=True)
+        GroupItem.objects.filter(group=group)
+        .order_by("-shared_at", "-id")
+        .values_list("id", flat=True)
     )
+
+
+def count_items(group: Group) -> int:
+    """How many items the group has, counted once per version of the group."""
+    return remember(group, "items", GroupItem.objects.filter(group=group).count)
+
+
+#: The most tags one page may intersect (``/tags/a,b,c/``).
+MAX_TAGS = 5
+
+
+def find_tag_set(path: str) -> list[Tag] | None:
+    """The tags a URL segment names, ``a`` or ``a,b`` (tag names hold no
+    comma), in their one canonical order (by folded key); None when it names
+    none, more than MAX_TAGS, or a tag that does not exist. One query."""
+    names = [name for name in path.split(",") if name]
+    keys = {fold(name) for name in names}
+    if not keys or len(names) > MAX_TAGS:
+        return None
+    tags = sorted(Tag.objects.filter(key__in=keys), key=lambda tag: tag.key)
+    return tags if len(tags) == len(keys) else None
+
+
+def tag_path(tags: list[Tag]) -> str:
+    """The URL segment of a set of tags as ``find_tag_set`` orders them."""
+    return ",".join(tag.name for tag in tags)
+
+
+@dataclass(frozen=True)
+class TaggedCount:
+    count: int
+    #: The tag with the fewest items in the group: its slice of the tag
+    #: index is the one walked, the others are probed (see group_item_ids_tagged).
+    driver_id: int
+
+
+def count_tagged(group: Group, tags: list[Tag]) -> TaggedCount:
+    """How many of the group's items have every one of the tags, counted
+    once per version of the group: one query for one tag, two for more."""
+
+    def compute() -> TaggedCount:
+        links = GroupItemTag.objects.filter(group=group)
+        if len(tags) == 1:
+            return TaggedCount(links.filter(tag=tags[0]).count(), tags[0].pk)
+        sizes = dict(
+            links.filter(tag__in=tags)
+            .values("tag_id")
+            .annotate(n=Count("*"))
+            .values_list("tag_id", "n")
+        )
+        driver = min((tag.pk for tag in tags), key=lambda pk: sizes.get(pk, 0))
+        if not sizes.get(driver):
+            return TaggedCount(0, driver)
+        return TaggedCount(group_item_ids_tagged(group, tags, driver_id=driver).count(), driver)
+
+    return remember(group, "tagged:" + ",".join(str(tag.pk) for tag in tags), compute)
+
+
+def group_item_ids_tagged(group: Group, tags: list[Tag], *, driver_id: int) -> QuerySet:
+    """Ids of a group's items having all the tags, newest first.
+
+    One range of the (group, tag, -shared_at, -item) index, the driver's, read
+    in order, so a page reads only as far as its rows; each other tag is one
+    probe of the (item, tag) unique index per row read."""
+    ids = GroupItemTag.objects.filter(group=group, tag_id=driver_id)
+    for tag in tags:
+        if tag.pk != driver_id:
+            also = GroupItemTag.objects.filter(item_id=OuterRef("item_id"), tag_id=tag.pk)
+            ids = ids.filter(Exists(also))
+    return ids.order_by("-shared_at", "-item_id").values_list("item_id", flat=True)
 
 
 def items_in_order(item_ids: list[int]) -> list[GroupItem]:
@@ -116,16 +192,27 @@ def items_in_order(item_ids: list[int]) -> list[GroupItem]:
 TAG_CLOUD_SIZE = 100
 
 
-def tag_cloud(group: Group) -> list[dict]:
-    """The group's most used tags with their item counts, by name: one
-    aggregate query over the group's slice of the tag index."""
-    rows = (
+def tag_counts(group: Group) -> QuerySet:
+    """(tag id, item count) of the group's most used tags, most used first:
+    one aggregate over the group's slice of the tag index, from the index
+    alone (tags are joined afterwards, to the hundred rows kept)."""
+    return (
         GroupItemTag.objects.filter(group=group)
-        .values("tag__name", "tag__key")
-        .annotate(count=Count("id"))
-        .order_by("-count", "tag__key")[:TAG_CLOUD_SIZE]
+        .values("tag_id")
+        .annotate(count=Count("*"))
+        .order_by("-count", "tag_id")
+        .values_list("tag_id", "count")[:TAG_CLOUD_SIZE]
     )
-    return sorted(
-        ({"name": row["tag__name"], "count": row["count"], "key": row["tag__key"]} for row in rows),
-        key=lambda row: row["key"],
-    )
+
+
+def tag_cloud(group: Group) -> list[dict]:
+    """The group's most used tags with their item counts, by name; counted
+    once per version of the group."""
+
+    def compute() -> list[dict]:
+        counts = dict(tag_counts(group))
+        tags = Tag.objects.filter(pk__in=counts).only("name", "key")
+        rows = [{"name": tag.name, "count": counts[tag.pk], "key": tag.key} for tag in tags]
+        return sorted(rows, key=lambda row: row["key"])
+
+    return remember(group, "cloud", compute)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from annotations.models import Highlight
 from bookmarks.models import Bookmark, BookmarkTag, Tag
 
+from .caching import bump_groups
 from .models import Group, GroupItem, GroupItemTag, GroupNote, GroupShare, Membership
 
 
@@ -119,6 +120,7 @@ def share_bookmarks(*, group: Group, shares: Iterable[Share]) -> int:
         ],
         ignore_conflicts=True,
     )
+    bump_groups([group.pk])  # bulk writes send no signal
     return len(new_shares)
 
 
@@ -133,6 +135,7 @@ def set_item_tags(*, item: GroupItem, tags: Iterable[Tag]) -> None:
         ],
         ignore_conflicts=True,
     )
+    bump_groups([item.group_id])
 
 
 def remove_items(*, items: Iterable[GroupItem]) -> int:

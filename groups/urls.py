@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import item_views, manage_views, views
+from .caching import cache_anonymous_page
 
 app_name = "groups"
 urlpatterns = [
@@ -8,7 +9,8 @@ urlpatterns = [
     # Fixed words before "<slug>/": forms.RESERVED_SLUGS keeps groups off them.
     path("new/", manage_views.new_group, name="new"),
     path("invite/<str:token>/", manage_views.accept_invitation, name="accept_invitation"),
-    path("<str:slug>/", manage_views.group_detail, name="detail"),
+    # Anonymous readers of a public group's page get it from the cache.
+    path("<str:slug>/", cache_anonymous_page(manage_views.group_detail), name="detail"),
     path("<str:slug>/edit/", manage_views.edit_group, name="edit"),
     path("<str:slug>/join/", manage_views.join_group, name="join"),
     path("<str:slug>/leave/", manage_views.leave_group, name="leave"),
@@ -30,6 +32,7 @@ urlpatterns = [
         manage_views.revoke_invitation,
         name="revoke_invitation",
     ),
+    # <tag> is one tag, or several joined by commas: the items having them all.
     path("<str:slug>/tags/<str:tag>/", views.group_tag, name="tag"),
     path("<str:slug>/items/<int:item_id>/", item_views.item_detail, name="item"),
     path("<str:slug>/items/<int:item_id>/visit/", views.item_visit, name="visit"),

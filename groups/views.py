@@ -7,11 +7,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from bookmarks.selectors import find_tag
-
 from . import selectors
+from .caching import cache_anonymous_page
 from .cards import item_cards
-from .pagination import page_links, read_window
+from .pagination import page_links, page_of, read_window
 from .visibility import get_readable_group, readable_items
 
 HOME_GROUPS = 12
@@ -51,26 +50,31 @@ def feed_token_query(request, group) -> str:
 
 
 @require_safe
+@cache_anonymous_page
 def group_tag(request, slug, tag):
+    """A group's items with a tag, or with every tag of ``a,b``, newest first."""
     group = get_readable_group(request.user, slug)
-    found = find_tag(tag)
-    if found is None:
-        raise Http404("No such tag.")
-    if found.name != tag:
-        # Another casing or form of the tag: one URL per tag.
-        url = reverse("groups:tag", args=[group.slug, found.name])
+    tags = selectors.find_tag_set(tag)
+    if tags is None:
+        raise Http404("No such tag, or too many.")
+    path = selectors.tag_path(tags)
+    if path != tag:
+        # Another casing, form or order of the tags: one URL per set of tags.
+        url = reverse("groups:tag", args=[group.slug, path])
         query = request.META.get("QUERY_STRING")
         return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
-    item_ids = selectors.group_item_ids_tagged(group, found)
-    window = read_window(request.GET, count=item_ids.count())
-    page_ids = list(item_ids[window.offset : window.offset + window.per_page])
+    tagged = selectors.count_tagged(group, tags)
+    window = read_window(request.GET, count=tagged.count)
+    ids = selectors.group_item_ids_tagged(group, tags, driver_id=tagged.driver_id)
     return render(
         request,
         "groups/group_tag.html",
         {
             "group": group,
-            "tag": found,
-            "cards": item_cards(selectors.items_in_order(page_ids)),
+            "tags": tags,
+            "tag_path": path,
+            "tag_label": " + ".join(tag.name for tag in tags),
+            "cards": item_cards(selectors.items_in_order(page_of(ids, window))),
             "window": window,
             "links": page_links(window, path=request.path),
             "feed_token_query": feed_token_query(request, group),

@@ -37,7 +37,11 @@ def changed_tag(world, item):
 
 
 def edited_highlight(world, item):
-    Highlight.objects.filter(bookmark=_bookmark(item)).update(quote="Quoted otherwise")
+    # Through the model, as Django admin edits it: the group's cached feeds
+    # are retired by the save's signal (a bare queryset update sends none).
+    highlight = Highlight.objects.filter(bookmark=_bookmark(item)).first()
+    highlight.quote = "Quoted otherwise"
+    highlight.save()
 
 
 def new_reply(world, item):

@@ -205,7 +205,7 @@ def test_readers_see_names_and_roles_without_controls(client, build):
         [td.get_text(strip=True) for td in tr.select("td")[:2]] for tr in html.select("tbody tr")
     ]
     assert rows == [["張 旭", "Owner"], ["Mei Chen", "Member"]]
-    assert not html.select("select, #invitations")
+    assert not html.select("main select, #invitations")
     assert not html.find(
         "form", attrs={"method": "post", "action": lambda a: bool(a) and "members" in a}
     )
