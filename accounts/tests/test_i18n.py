@@ -406,3 +406,10 @@ def test_the_switch_needs_no_token_so_pages_stay_the_same_for_every_visitor(shar
     switched = browser.post(reverse("set_language"), {"language": "zh-hant", "next": "/"})
     assert switched.status_code == 302
     assert switched.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hant"
+
+
+def test_the_switch_comes_back_without_a_next_it_was_handed(client, user):
+    client.force_login(user)
+    response = client.get("/groups/?page=2&next=https://evil.example/")
+    assert "evil.example" not in response.content.decode()
+    assert 'name="next" value="/groups/?page=2"' in response.content.decode()
