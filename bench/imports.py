@@ -36,6 +36,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import common
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 _WORDS = (
     "garden compost river quiet architecture cache layer queue design typography "
@@ -147,12 +149,7 @@ def fresh_database(url: str, folder: Path, template: Path | None) -> tuple[str, 
         else:
             shutil.copy(template, db)
         return database, template
-    name = url.rsplit("/", 1)[1]
-    if not name.endswith("_bench"):
-        raise SystemExit("--database must name a database ending in _bench: it is dropped.")
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    for sql in (f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'):
-        subprocess.run(["psql", admin, "-qc", sql], check=True, capture_output=True)  # noqa: S603, S607
+    common.fresh_database(url)
     manage(["migrate", "--noinput", "-v0"], url)
     return url, None
 

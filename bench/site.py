@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from bench.snapshots import fresh_database
+from bench.common import bench_database_name, fresh_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/commonplace_site_bench"
@@ -86,12 +86,6 @@ def parse_args(argv=None):
 
 
 # --- Setting up ------------------------------------------------------------
-
-
-def check_database_name(url: str) -> None:
-    name = urlsplit(url).path.lstrip("/")
-    if not name.endswith("_bench"):
-        raise SystemExit(f"refusing to use {name!r}: the benchmark's database must end in _bench")
 
 
 def database_has_data(url: str) -> bool:
@@ -587,7 +581,7 @@ def verdicts(targets: list[Target], floors: dict[str, Target]) -> list[str]:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    check_database_name(args.database)
+    bench_database_name(args.database)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk (make bench-site does)")
     var = BASE_DIR / "var" / "bench-site"

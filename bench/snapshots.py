@@ -32,7 +32,8 @@ import tempfile
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from bench.common import fresh_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/commonplace_bench"
@@ -93,19 +94,6 @@ def serve(routes, port_queue):
 
 
 # --- Setting up ------------------------------------------------------------
-
-
-def fresh_database(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name.endswith("_bench"):
-        raise SystemExit(f"refusing to drop {name!r}: the benchmark's database must end in _bench")
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def environment(args, media_root: Path) -> dict:

@@ -82,4 +82,4 @@ def test_the_benchmark_will_not_touch_a_database_not_named_for_it():
         timeout=120,
     )  # fmt: skip
     assert result.returncode != 0
-    assert "refusing to use 'commonplace'" in result.stderr
+    assert "refusing to drop 'commonplace'" in result.stderr
