@@ -4,7 +4,6 @@ import re
 from urllib.parse import quote
 
 import pytest
-from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -13,21 +12,9 @@ from django.urls import reverse
 from bookmarks.models import Page, Snapshot
 from groups.models import GroupItem
 
+from .pages import soup, tag_url, text
+
 pytestmark = pytest.mark.django_db
-
-
-def soup(response):
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.content, "lxml")
-
-
-def text(node) -> str:
-    return " ".join(node.get_text().split())
-
-
-def tag_url(group, tag, **query):
-    url = reverse("groups:tag", args=[group.slug, tag])
-    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
 def test_tag_page_shows_each_element_of_the_reference(client, build):

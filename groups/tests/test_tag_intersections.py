@@ -3,7 +3,6 @@ tag, with its own feeds, one URL per set of tags, at most five tags, and a
 constant number of queries."""
 
 import pytest
-from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -12,21 +11,9 @@ from lxml import etree
 from groups.models import Group
 from groups.selectors import MAX_TAGS
 
+from .pages import soup, tag_url, text
+
 pytestmark = pytest.mark.django_db
-
-
-def soup(response):
-    assert response.status_code == 200, response.status_code
-    return BeautifulSoup(response.content, "lxml")
-
-
-def text(node) -> str:
-    return " ".join(node.get_text().split())
-
-
-def tag_url(group, path, **query):
-    url = reverse("groups:tag", args=[group.slug, path])
-    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
 def titles(html) -> list[str]:

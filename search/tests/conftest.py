@@ -7,9 +7,12 @@ from functools import partial
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from annotations.services import add_highlight, add_note
+from bookmarks.models import Snapshot
 from bookmarks.services import save_bookmark
+from bookmarks.tests.factories import SnapshotFactory
 
 BASE_TIME = datetime(2024, 3, 12, 9, 30, tzinfo=UTC)
 
@@ -43,6 +46,17 @@ class Library:
             for text in notes:
                 add_note(bookmark=bookmark, text=text)
         return bookmark
+
+    def cache(self, bookmark, text: str):
+        """A good cached copy of the bookmark's page whose text is ``text``."""
+        with self.committed():
+            return SnapshotFactory(
+                page=bookmark.page,
+                status=Snapshot.Status.OK,
+                fetched_at=timezone.now(),
+                html="snapshots/x.html",
+                text=text,
+            )
 
 
 @pytest.fixture

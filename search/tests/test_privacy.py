@@ -4,11 +4,8 @@ who must not see them, finds nothing, not even a count."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from bookmarks.models import Snapshot
-from bookmarks.tests.factories import SnapshotFactory
 from groups.models import Group, Membership
 from groups.services import add_member, create_group, share_bookmark
 from search.query import parse
@@ -50,14 +47,7 @@ def world(library, committed):
             highlights=[(f"{words} quote", [f"{words} sticky"])],
             notes=[f"{words} page note"],
         )
-        with committed():
-            SnapshotFactory(
-                page=bookmark.page,
-                status=Snapshot.Status.OK,
-                fetched_at=timezone.now(),
-                html="snapshots/x.html",
-                text=f"{SECRET} {CONTEXT} {marker} cached",
-            )
+        library.cache(bookmark, f"{SECRET} {CONTEXT} {marker} cached")
         return bookmark
 
     lonely = secret_bookmark(LONELY)

@@ -1,10 +1,7 @@
 """Each result shows why it matched, escaped, with the words marked."""
 
 import pytest
-from django.utils import timezone
 
-from bookmarks.models import Snapshot
-from bookmarks.tests.factories import SnapshotFactory
 from search.query import parse
 from search.snippets import Marker
 
@@ -58,14 +55,7 @@ def test_a_matching_sticky_note_is_shown_under_its_highlight(client, user, libra
 def test_a_long_cached_text_shows_a_passage_around_the_match(client, user, library, committed):
     bookmark = library.save(user)
     text = "lorem ipsum " * 200 + "the idempotency key matters " + "dolor sit " * 200
-    with committed():
-        SnapshotFactory(
-            page=bookmark.page,
-            status=Snapshot.Status.OK,
-            fetched_at=timezone.now(),
-            html="snapshots/x.html",
-            text=text,
-        )
+    library.cache(bookmark, text)
     html = search(client, "idempotency").content.decode()
     start = html.index('<p class="search-result__passage">')
     passage = html[start : html.index("</p>", start)]

@@ -2,11 +2,8 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from bookmarks.models import Snapshot
-from bookmarks.tests.factories import SnapshotFactory
 from groups.models import Group, Membership
 from groups.services import add_member, create_group, share_bookmark
 
@@ -48,14 +45,7 @@ def test_titles_descriptions_tags_highlights_notes_and_hosts_are_searched(client
 
 def test_the_cached_copys_text_is_searched(client, mei, library, committed):
     bookmark = library.save(mei, title="A page")
-    with committed():
-        SnapshotFactory(
-            page=bookmark.page,
-            status=Snapshot.Status.OK,
-            fetched_at=timezone.now(),
-            html="snapshots/x.html",
-            text="Far down the page the word quetzalcoatl appears.",
-        )
+    library.cache(bookmark, "Far down the page the word quetzalcoatl appears.")
     response = search(client, "quetzalcoatl")
     assert result_ids(response) == [bookmark.pk]
     assert "In the cached copy:" in response.content.decode()
