@@ -18,7 +18,7 @@ from .cards import item_cards
 from .departures import LastOwner, change_role, remove_member
 from .forms import AddMemberForm, GroupForm, InvitationForm, RoleForm
 from .models import Invitation, Membership
-from .pagination import page_links, read_window
+from .pagination import page_links, page_of, read_window
 from .permissions import MODERATING_ROLES, can_manage, can_moderate, require
 from .views import feed_token_query
 from .visibility import get_readable_group, role_in
@@ -38,13 +38,14 @@ def group_detail(request, slug):
     """The group page, with the reader's role for the join, leave and edit
     controls in its header. It stands in for views.group_detail in the URLs."""
     group = get_readable_group(request.user, slug)
-    items = selectors.group_items(group)
-    window = read_window(request.GET, count=items.count())
-    page = items[window.offset : window.offset + window.per_page]
+    # The count is kept per version of the group, and the page's ids come
+    # from an index-only range before the cards' subqueries run on them alone.
+    window = read_window(request.GET, count=selectors.count_items(group))
+    ids = page_of(selectors.group_item_ids(group), window)
     role = role_in(request.user, group)
     context = {
         "group": group,
-        "cards": item_cards(list(page)),
+        "cards": item_cards(selectors.items_in_order(ids)),
         "window": window,
         "links": page_links(window, path=request.path),
         "tag_cloud": selectors.tag_cloud(group),
