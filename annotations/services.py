@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -99,3 +100,14 @@ def update_note(*, note: Note, text: str) -> Note:
 
 def delete_note(*, note: Note) -> None:
     note.delete()
+
+
+@transaction.atomic
+def add_highlight_once(*, bookmark: Bookmark, quote: str) -> Highlight | None:
+    """Highlight the quote, unless the bookmark has that exact highlight
+    already (a form sent twice); None then. The row lock makes a second,
+    concurrent request wait for the first and then find its highlight."""
+    Bookmark.objects.select_for_update().filter(pk=bookmark.pk).first()
+    if bookmark.highlights.filter(quote=quote).exists():
+        return None
+    return add_highlight(bookmark=bookmark, quote=quote)

@@ -11,8 +11,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
-from annotations.models import Highlight
-from annotations.services import add_highlight
+from annotations.services import add_highlight_once
 from config.decorators import form_endpoint, write_endpoint
 from groups.departures import delete_bookmarks, unshare_bookmark
 from groups.models import GroupShare
@@ -75,7 +74,7 @@ def new_bookmark(request):
             for group in data["groups"]:
                 share_bookmark(bookmark=bookmark, group=group)
             if data["quote"]:
-                _highlight_once(bookmark, data["quote"])
+                add_highlight_once(bookmark=bookmark, quote=data["quote"])
     except NotAMember:  # left a group while the form was open
         form.add_error("groups", _("You can share only into groups you are a member of."))
         return _new_page(request, form)
@@ -102,8 +101,7 @@ def _add_to_saved(request, bookmark: Bookmark, data: dict):
     the bookmark as a highlight; other changes are only offered (the edit
     page, filled in), as without a passage, so nothing is undone unasked."""
     if data["quote"]:
-        with transaction.atomic():
-            added = _highlight_once(bookmark, data["quote"])
+        added = add_highlight_once(bookmark=bookmark, quote=data["quote"])
         if added:
             messages.success(request, _("The passage is added to your bookmark as a highlight."))
         else:
@@ -112,15 +110,6 @@ def _add_to_saved(request, bookmark: Bookmark, data: dict):
         if _merged_initial(bookmark, shared, data) == _initial(bookmark, shared):
             return redirect("bookmarks:detail", bookmark.pk)
     return _offer_edit(request, bookmark, data)
-
-
-def _highlight_once(bookmark: Bookmark, quote: str) -> Highlight | None:
-    """Highlight the quote, unless the bookmark has that exact highlight
-    already (a form sent twice). The row lock makes a double click wait."""
-    Bookmark.objects.select_for_update().filter(pk=bookmark.pk).first()
-    if bookmark.highlights.filter(quote=quote).exists():
-        return None
-    return add_highlight(bookmark=bookmark, quote=quote)
 
 
 @form_endpoint

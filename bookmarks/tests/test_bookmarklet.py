@@ -193,7 +193,7 @@ def test_saving_and_highlighting_are_one_transaction(user, monkeypatch):
     def broken(**kwargs):
         raise DatabaseError("the disk is full")
 
-    monkeypatch.setattr("bookmarks.edit_views.add_highlight", broken)
+    monkeypatch.setattr("annotations.services.add_highlight", broken)
     response = post_new(client, quote=QUOTE)
     assert response.status_code == 500
     assert not Bookmark.objects.exists() and not Page.objects.exists()
