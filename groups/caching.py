@@ -156,14 +156,14 @@ def bump_before_deletion(instance, origin, *, kind: str, field: str) -> None:
 # --- Data kept with the version ----------------------------------------------
 
 
-def _key(group: Group, kind: str, detail: str) -> str:
+def version_key(group: Group, kind: str, detail: str) -> str:
     return f"group:{group.pk}:{group.version}:{kind}:{detail}"
 
 
 def remember(group: Group, name: str, compute: Callable[[], T]) -> T:
     """``compute()``, kept until the group's version changes. ``group`` must
     have been read in this request, so that its version is current."""
-    key = _key(group, "data", name)
+    key = version_key(group, "data", name)
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -210,7 +210,7 @@ def _response_key(request: HttpRequest, group: Group, kind: str) -> str:
             request.get_full_path(),
         ]
     )
-    return _key(group, kind, hashlib.sha256(identity.encode()).hexdigest())
+    return version_key(group, kind, hashlib.sha256(identity.encode()).hexdigest())
 
 
 def serve_shared(

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_safe
 from config.decorators import form_endpoint, write_endpoint
 
 from . import invitations, selectors, services
-from .cards import item_cards
 from .departures import LastOwner, change_role, remove_member
 from .forms import AddMemberForm, GroupForm, InvitationForm, RoleForm
+from .fragments import rendered_cards
 from .models import Invitation, Membership
 from .pagination import page_links, page_of, read_window
 from .permissions import MODERATING_ROLES, can_manage, can_moderate, require
@@ -45,7 +45,7 @@ def group_detail(request, slug):
     role = role_in(request.user, group)
     context = {
         "group": group,
-        "cards": item_cards(selectors.items_in_order(ids)),
+        "cards": rendered_cards(group, ids),
         "window": window,
         "links": page_links(window, path=request.path),
         "tag_cloud": selectors.tag_cloud(group),

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from . import selectors
 from .caching import cache_anonymous_page
-from .cards import item_cards
+from .fragments import rendered_cards
 from .pagination import page_links, page_of, read_window
 from .visibility import get_readable_group, readable_items
 
@@ -74,7 +74,7 @@ def group_tag(request, slug, tag):
             "tags": tags,
             "tag_path": path,
             "tag_label": " + ".join(tag.name for tag in tags),
-            "cards": item_cards(selectors.items_in_order(page_of(ids, window))),
+            "cards": rendered_cards(group, page_of(ids, window)),
             "window": window,
             "links": page_links(window, path=request.path),
             "feed_token_query": feed_token_query(request, group),

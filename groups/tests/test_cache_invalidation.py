@@ -270,3 +270,26 @@ def test_other_groups_keep_their_cache(client, shelf, build):
     assert_cached(client, tag_page(other))
     add_note(bookmark=shelf.bookmark, text="Only in the first group")
     assert get(client, tag_page(other))[1] == 1
+
+
+SIGNED_IN_CASES = [
+    pytest.param(surface, change, id=f"{change.__name__}-{surface.__name__}")
+    for change, _feeds_show_it, _hook in CHANGES
+    for surface in PAGES
+]
+
+
+@pytest.mark.parametrize(("surface", "change"), SIGNED_IN_CASES)
+def test_a_change_shows_at_once_to_a_signed_in_reader(client, shelf, surface, change):
+    """Signed-in pages are built from cards kept per version: a change
+    retires them as it retires the anonymous pages."""
+    client.force_login(shelf.member)
+    url = surface(shelf)
+    body(client.get(url))
+    before = body(client.get(url))  # from the stored cards
+    expected = change(shelf)
+    after = body(client.get(url))
+    if expected.startswith("-"):
+        assert expected[1:] in before and expected[1:] not in after
+    else:
+        assert expected not in before and expected in after
