@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from groups import selectors
-from groups.caching import DATA_TTL, serve_shared
+from groups.caching import FEED_TTL, serve_anonymous
 from groups.cards import ItemCard, item_cards
 from groups.models import Group
 
@@ -36,14 +36,10 @@ class GroupCardFeed(BaseFeed):
     description_template = "feeds/group_item.html"
 
     def __call__(self, request: HttpRequest, slug: str, **kwargs) -> HttpResponse:
-        group = group_for_feed(request, slug)
-        response = serve_shared(
-            request,
-            group,
-            lambda: self.full_response(request, group, **kwargs),
-            kind="feed",
-            timeout=DATA_TTL,
-        )
+        def build(group: Group | None) -> HttpResponse:
+            return self.full_response(request, group or group_for_feed(request, slug), **kwargs)
+
+        response = serve_anonymous(request, slug, build, kind="feed", timeout=FEED_TTL)
         return answer_conditionally(request, response)
 
     def get_context_data(self, *, item: ItemCard, request, **kwargs) -> dict:

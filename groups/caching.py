@@ -13,6 +13,11 @@ feed and count of that group for every process at once, and the cache
 itself may be per process (local memory) or shared (Redis): it is never
 asked whether an entry is stale, only for the key that is current.
 
+With a shared cache, anonymous responses are checked against the group's
+*generation* instead, a number kept in that cache and renewed by the same
+bumps once they commit (see "Generations" below): a hit then costs no
+database query at all.
+
 What is cached:
 
 - anonymous GET and HEAD of a public group's pages: the response, for at
@@ -20,10 +25,11 @@ What is cached:
   retire the page for everyone), so a cached page shows a count at most
   that old; signed-in readers always get a fresh page, with live counts.
 - anonymous feeds of a public group: the whole response with its ETag and
-  Last-Modified, until the version changes. Conditional GET is answered
-  from it (``feeds.base``).
-- item counts and the tag cloud, for every reader of the group (who may
-  read it is checked before): until the version changes.
+  Last-Modified, until the version changes (``FEED_TTL`` at most).
+  Conditional GET is answered from it (``feeds.conditional``).
+- item counts, the tag cloud and the list pages' item cards
+  (``groups.fragments``), for every reader of the group (who may read it is
+  checked before): until the version changes.
 
 A members-only group's pages and feeds are never stored as a response: an
 anonymous reader cannot open them, and signed-in readers are not served
@@ -36,8 +42,10 @@ from collections.abc import Callable, Collection, Iterable
 from functools import wraps
 from typing import TypeVar
 
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -60,6 +68,9 @@ T = TypeVar("T")
 PAGE_TTL = 60
 #: Feeds, counts and clouds are retired by the version; this only frees memory.
 DATA_TTL = 60 * 60 * 24
+#: Anonymous feeds are retired by the version too; kept no longer than this
+#: all the same, as a bound on anything changed behind the application's back.
+FEED_TTL = 10 * 60
 #: The query parameters a cacheable page may carry; anything else is served
 #: fresh, so made-up parameters cannot fill the cache.
 PAGE_QUERY = frozenset({"page", "per_page"})
@@ -73,14 +84,80 @@ def bump_groups(group_ids: Iterable[int]) -> None:
     ids = set(group_ids)
     if ids:
         Group.objects.filter(pk__in=ids).update(version=new_cache_version())
+        _renew_generations_on_commit(ids)
 
 
 def bump_groups_showing(**rows) -> None:
     """New versions for every group that shows any of these rows (see
-    ``groups_showing``): one UPDATE whatever the number of rows."""
+    ``groups_showing``): one UPDATE whatever the number of rows (and, with a
+    shared cache, one SELECT first for the ids whose generations renew)."""
     groups = groups_showing(**rows)
-    if groups is not None:
+    if groups is None:
+        return
+    if not shared_cache():
         groups.update(version=new_cache_version())
+        return
+    ids = set(groups.values_list("pk", flat=True))
+    if ids:
+        Group.objects.filter(pk__in=ids).update(version=new_cache_version())
+        _renew_generations_on_commit(ids)
+
+
+# --- Generations: the version as anonymous responses see it -------------------
+#
+# With a cache every process shares (Redis), an anonymous response is stored
+# with its group's id and the group's *generation*, a random number kept in
+# that cache, and a hit compares the two: no database query at all. A bump
+# gives every group it touched a new generation once its transaction has
+# committed, so the entries stored before are never served again.
+#
+# Why this is exact: a miss reads the generation *before* it reads anything
+# it renders, and a writer replaces the generation only *after* its change is
+# committed. So whoever reads the new generation renders the change; an entry
+# stored under an older generation was read before the writer replaced it,
+# and is never matched again. Writers racing each other only add misses: each
+# writes a fresh random number, never an old one. A generation the cache lost
+# (evicted, flushed) is started afresh, again a number no entry carries.
+#
+# Without a shared cache (the embedded default, where the worker keeps its
+# own), a generation written by one process would never reach another, so
+# the anonymous cache reads the group's version from the database instead.
+
+
+def shared_cache() -> bool:
+    """Whether every process (web servers and workers) uses the same cache."""
+    return settings.CACHE_SHARED
+
+
+def _generation_key(group_id: int) -> str:
+    return f"group:{group_id}:generation"
+
+
+def _renew_generations_on_commit(group_ids: Collection[int]) -> None:
+    """New generations once the change is committed: the renewal that makes
+    the cache exact. Renewed at once as well, so that whatever runs later in
+    the same transaction (the rest of a command, a test) reads the change;
+    an entry rendered meanwhile from the uncommitted state by another process
+    is retired by the renewal on commit."""
+    if not shared_cache():
+        return
+    keys = [_generation_key(pk) for pk in group_ids]
+
+    def renew() -> None:
+        cache.set_many({key: new_cache_version() for key in keys}, DATA_TTL)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def current_generation(group_id: int) -> int:
+    """The group's generation, started afresh when the cache has none."""
+    key = _generation_key(group_id)
+    generation = cache.get(key)
+    if generation is None:
+        cache.add(key, new_cache_version(), DATA_TTL)
+        generation = cache.get(key)
+    return generation
 
 
 Ids = Collection[int] | QuerySet
@@ -197,7 +274,7 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def _response_key(request: HttpRequest, group: Group, kind: str) -> str:
+def _identity(request: HttpRequest) -> str:
     # Scheme, host, language and time zone change the body (absolute links,
     # translations, dates in the reader's zone); the full path carries the
     # page and its size, and is echoed in sign-in links.
@@ -210,51 +287,74 @@ def _response_key(request: HttpRequest, group: Group, kind: str) -> str:
             request.get_full_path(),
         ]
     )
-    return version_key(group, kind, hashlib.sha256(identity.encode()).hexdigest())
+    return hashlib.sha256(identity.encode()).hexdigest()
 
 
-def serve_shared(
+def serve_anonymous(
     request: HttpRequest,
-    group: Group,
-    build: Callable[[], HttpResponse],
+    slug: str,
+    build: Callable[[Group | None], HttpResponse],
     *,
     kind: str,
     timeout: int,
     allowed_query: Collection[str] = (),
 ) -> HttpResponse:
-    """The response ``build()`` makes, taken from the cache when an anonymous
-    reader asked for the same thing of this version of a public group."""
-    if not group.is_public or not _shareable(request, allowed_query):
-        return build()
-    return _cached(request, _response_key(request, group, kind), build, timeout)
-
-
-def _cached(request, key: str, build: Callable[[], HttpResponse], timeout: int) -> HttpResponse:
+    """The response ``build(group)`` makes for a page or feed of the group
+    ``slug``, taken from the cache when an anonymous reader asked for the
+    same thing of this version of a public group. ``build`` is given the
+    group when it was read here (public, as an anonymous reader sees it),
+    else None: whoever may not open the group gets its 404 from ``build``."""
+    if not _shareable(request, allowed_query):
+        return build(None)
+    if shared_cache():
+        return _serve_by_generation(request, slug, build, kind=kind, timeout=timeout)
+    group = readable_groups(None).filter(slug=slug).first()
+    if group is None:
+        return build(None)
+    key = version_key(group, kind, _identity(request))
     stored = cache.get(key)
     if stored is not None:
         content, headers = stored
         return HttpResponse(content, headers=headers)
-    response = build()
+    response = build(group)
     if _storable(request, response):
         cache.set(key, (response.content, dict(response.items())), timeout)
     return response
 
 
+def _serve_by_generation(request, slug, build, *, kind: str, timeout: int) -> HttpResponse:
+    key = f"anonymous:{kind}:{_identity(request)}"
+    stored = cache.get(key)
+    if stored is not None:
+        group_id, generation, content, headers = stored
+        if cache.get(_generation_key(group_id)) == generation:
+            return HttpResponse(content, headers=headers)
+    # Only a public group's responses are stored: the database says which
+    # group the slug names now, and whether anyone may read it.
+    group = readable_groups(None).filter(slug=slug).first()
+    if group is None:
+        return build(None)
+    generation = current_generation(group.pk)  # before anything is rendered
+    response = build(group)
+    if _storable(request, response):
+        entry = (group.pk, generation, response.content, dict(response.items()))
+        cache.set(key, entry, timeout)
+    return response
+
+
 def cache_anonymous_page(view):
     """Serve a group page (a view taking the group's ``slug``) to anonymous
-    readers from the cache. The group is looked up here for its version;
-    whoever may not open it gets the view itself, and so its 404."""
+    readers from the cache, for at most PAGE_TTL (the age limit of its view
+    counts)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
-        def build() -> HttpResponse:
+        def build(_group) -> HttpResponse:
+            # The view reads the group itself, as the reader may see it.
             return view(request, slug, *args, **kwargs)
 
-        if not _shareable(request, PAGE_QUERY):
-            return build()
-        group = readable_groups(None).filter(slug=slug).only("pk", "version").first()
-        if group is None:
-            return build()
-        return _cached(request, _response_key(request, group, "page"), build, PAGE_TTL)
+        return serve_anonymous(
+            request, slug, build, kind="page", timeout=PAGE_TTL, allowed_query=PAGE_QUERY
+        )
 
     return wrapper

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
@@ -31,32 +32,39 @@ class Result:
     snippet: SafeString | None = None
     #: For a sticky note on a highlight: the highlight's quote.
     context: SafeString | None = None
-    #: (tag, the search for that tag), by name.
-    tags: list[tuple[Tag, str]] = field(default_factory=list)
+    #: (tag name, the search for that tag), by tag key.
+    tags: list[tuple[str, str]] = field(default_factory=list)
 
 
 def results(reader, bookmarks: list[Bookmark], query: Query, group: Group | None) -> list[Result]:
-    """Each bookmark of a page of results with its snippet and tags."""
+    """Each bookmark of a page of results with its snippet and tags.
+
+    Rows are read as tuples, not models: a page shows some hundred
+    highlights, notes and tags, and only a few of their columns."""
     ids = [bookmark.pk for bookmark in bookmarks]
     marker = Marker(query.include)
     highlights, notes, tags = defaultdict(list), defaultdict(list), defaultdict(list)
     # Readable by construction; through groups.visibility all the same, with
     # the ids inside so that no database reads every readable bookmark first.
     readable = readable_bookmarks(reader).filter(pk__in=ids)
-    for highlight in (
+    for bookmark_id, pk, quote in (
         Highlight.objects.filter(bookmark__in=readable)
-        .only("bookmark_id", "quote", "ordinal")
         .order_by("bookmark_id", "ordinal", "pk")
+        .values_list("bookmark_id", "pk", "quote")
     ):
-        highlights[highlight.bookmark_id].append(highlight)
-    for note in (
+        highlights[bookmark_id].append((pk, quote))
+    for bookmark_id, highlight_id, text in (
         Note.objects.filter(bookmark__in=readable)
-        .only("bookmark_id", "highlight_id", "text")
         .order_by("created_at", "pk")
+        .values_list("bookmark_id", "highlight_id", "text")
     ):
-        notes[note.bookmark_id].append(note)
-    for link in BookmarkTag.objects.filter(bookmark_id__in=ids).select_related("tag"):
-        tags[link.bookmark_id].append(link.tag)
+        notes[bookmark_id].append((highlight_id, text))
+    # Each tag looked up by its key (a join would hash the whole tag table).
+    tag = Tag.objects.filter(pk=OuterRef("tag_id"))
+    for bookmark_id, name, key in BookmarkTag.objects.filter(bookmark_id__in=ids).values_list(
+        "bookmark_id", Subquery(tag.values("name")), Subquery(tag.values("key"))
+    ):
+        tags[bookmark_id].append((key, name))
     items = {}
     if group is not None:
         items = dict(
@@ -64,6 +72,7 @@ def results(reader, bookmarks: list[Bookmark], query: Query, group: Group | None
                 "bookmark_id", "item_id"
             )
         )
+    searches = reverse("search:results") + "?"
     found = []
     for bookmark in bookmarks:
         url = (
@@ -75,7 +84,7 @@ def results(reader, bookmarks: list[Bookmark], query: Query, group: Group | None
             bookmark,
             url=url,
             title=marker.mark(bookmark.display_title),
-            tags=[(tag, tag_search_url(tag)) for tag in sorted(tags[bookmark.pk], key=_by_key)],
+            tags=[(name, searches + _tag_query(name)) for _, name in sorted(tags[bookmark.pk])],
         )
         _snippet(result, marker, highlights[bookmark.pk], notes[bookmark.pk])
         found.append(result)
@@ -83,27 +92,24 @@ def results(reader, bookmarks: list[Bookmark], query: Query, group: Group | None
     return found
 
 
-def _by_key(tag: Tag) -> str:
-    return tag.key
-
-
-def tag_search_url(tag: Tag) -> str:
-    term = f'#"{tag.name}"' if " " in tag.name else f"#{tag.name}"
-    return reverse("search:results") + "?" + urlencode({"q": term})
+def _tag_query(name: str) -> str:
+    return urlencode({"q": f'#"{name}"' if " " in name else f"#{name}"})
 
 
 def _snippet(result: Result, marker: Marker, highlights, notes) -> None:
-    """The first matching highlight, else sticky note, else description."""
-    for highlight in highlights:
-        if passage := marker.passage(highlight.quote):
+    """The first matching highlight, else sticky note, else description.
+    ``highlights`` are (id, quote) in page order, ``notes`` (highlight id,
+    text) oldest first."""
+    for _, quote in highlights:
+        if passage := marker.passage(quote):
             result.kind, result.snippet = "highlight", passage
             return
-    quotes = {highlight.pk: highlight.quote for highlight in highlights}
-    for note in notes:
-        if passage := marker.passage(note.text):
+    quotes = dict(highlights)
+    for highlight_id, text in notes:
+        if passage := marker.passage(text):
             result.kind, result.snippet = "note", passage
-            if note.highlight_id in quotes:
-                result.context = plain(quotes[note.highlight_id], limit=160)
+            if highlight_id in quotes:
+                result.context = plain(quotes[highlight_id], limit=160)
             return
     if passage := marker.passage(result.bookmark.description):
         result.kind, result.snippet = "description", passage

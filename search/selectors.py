@@ -5,14 +5,18 @@ Results start from ``groups.visibility.readable_bookmarks``: the search
 index narrows that set and never widens it. A page of results costs a fixed
 number of queries: the group, person and tags named in the query (one each,
 when named), a bounded count, the page (search.results then adds one query
-per kind of row shown).
+per kind of row shown). A count above COUNT_LIMIT is remembered for a short
+while per reader (see count_for), so a common word's next page, or the next
+anonymous reader's search for it, costs no count.
 """
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
 from django.db.models import Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
@@ -33,6 +37,12 @@ COUNT_LIMIT = 1000
 #: A page of a word with more matches than COUNT_LIMIT is first looked for
 #: among this many newest entries, then this many: see page_of.
 RECENT_ENTRIES = (5_000, 50_000)
+#: How long a search that found more than COUNT_LIMIT is remembered as such,
+#: for one reader (all anonymous readers are one reader: they see the same).
+#: Only "more than the limit" is kept, never a smaller count nor anything
+#: found: a word that common stays that common for a minute, and a page that
+#: comes out short of it is counted again (see count_for).
+MORE_THAN_LIMIT_TTL = 60
 #: PostgreSQL cancels a search's count or page after this long: whatever plan
 #: the database picks for an odd query, it cannot hold a web worker for long.
 TIME_LIMIT_MS = 3000
@@ -115,6 +125,38 @@ def _tagged(tag: Tag) -> Q:
 def count_of(found: Found) -> int:
     """How many, up to COUNT_LIMIT + 1 (meaning more than the limit)."""
     return found.bookmarks.order_by()[: COUNT_LIMIT + 1].count()
+
+
+def count_for(reader, query: Query, found: Found) -> tuple[int, bool]:
+    """count_of, or COUNT_LIMIT + 1 when this reader's same search found more
+    than COUNT_LIMIT in the last MORE_THAN_LIMIT_TTL seconds; and whether the
+    count was remembered. Counting a common word is most of a search's cost
+    (the database reads matches until it has COUNT_LIMIT + 1 the reader may
+    open), and "more than the limit" is all it can say about one anyway.
+
+    A remembered count may have gone stale (matches deleted or made private
+    since): a caller that finds a page shorter than the count promised calls
+    forget_count and counts again."""
+    key = _more_key(reader, query)
+    if cache.get(key):
+        return COUNT_LIMIT + 1, True
+    count = count_of(found)
+    if count > COUNT_LIMIT:
+        cache.set(key, True, MORE_THAN_LIMIT_TTL)
+    return count, False
+
+
+def forget_count(reader, query: Query) -> None:
+    cache.delete(_more_key(reader, query))
+
+
+def _more_key(reader, query: Query) -> str:
+    """Per reader: what a signed-in reader's count saw (their private
+    bookmarks, their private groups) is never anyone else's. The limit is in
+    the key so that a different limit never reads another's verdict."""
+    who = reader.pk if reader is not None and reader.is_authenticated else "anonymous"
+    digest = hashlib.sha256(query.text.encode()).hexdigest()
+    return f"search:more:{COUNT_LIMIT}:{who}:{digest}"
 
 
 def page_of(found: Found, window: Window, *, count: int) -> list[Bookmark]:

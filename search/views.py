@@ -10,7 +10,16 @@ from groups.pagination import page_links, read_window
 
 from .query import parse
 from .results import results
-from .selectors import COUNT_LIMIT, TooSlow, count_of, find, page_of, time_limit
+from .selectors import (
+    COUNT_LIMIT,
+    TooSlow,
+    count_for,
+    count_of,
+    find,
+    forget_count,
+    page_of,
+    time_limit,
+)
 
 
 @require_safe
@@ -25,9 +34,17 @@ def search(request):
         return render(request, "search/results.html", context)
     try:
         with time_limit():
-            count = count_of(found)
+            count, remembered = count_for(request.user, query, found)
             window = read_window(request.GET, count=min(count, COUNT_LIMIT))
             page = page_of(found, window, count=count)
+            if remembered and len(page) < window.end_index - window.offset:
+                # Fewer matches than remembered: counted again, the page is
+                # what it would have been had nothing been remembered (a
+                # page past the new end is a 404, as always).
+                forget_count(request.user, query)
+                count = count_of(found)
+                window = read_window(request.GET, count=min(count, COUNT_LIMIT))
+                page = page_of(found, window, count=count)
     except TooSlow:
         context["error"] = _(
             "That search took too long. Add a word, a #tag, group: or user: to narrow it."

@@ -101,30 +101,38 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # --- Cache ----------------------------------------------------------------
-# Anonymous group pages and feeds, item counts and tag clouds are cached under
-# keys carrying their group's version, which lives in the database
-# (groups/caching.py): whichever process changes a group (a web server, the
-# snapshot worker, an import) retires its entries for every process. So the
-# cache need not be shared to be right, only to be warm: Redis when REDIS_URL
-# is set (many web processes share what one rendered), else each process's
-# own memory, as in the embedded default, where one web process serves pages
-# and the worker never reads them.
+# Anonymous group pages and feeds, item counts, tag clouds and item cards are
+# cached under keys carrying their group's version, which lives in the
+# database (groups/caching.py): whichever process changes a group (a web
+# server, the snapshot worker, an import) retires its entries for every
+# process. Redis when REDIS_URL is set (many web processes share what one
+# rendered, and every process must be given it), else each process's own
+# memory, as in the embedded default, where one web process serves pages and
+# the worker never reads them.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": REDIS_URL,
         }
     }
+    # Sessions read from the shared cache, written through to the database:
+    # a signed-in request costs no session query. Only with a cache every web
+    # process shares, so that signing out anywhere ends the session everywhere.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            # A page is some 50 kB: about 50 MB per process at most.
-            "OPTIONS": {"MAX_ENTRIES": 1000},
+            # Pages of some 50 kB, cards of some 3 kB: at most 150 MB per process.
+            "OPTIONS": {"MAX_ENTRIES": 3000},
         }
     }
+#: Whether every process (web servers and workers) shares the cache: then an
+#: anonymous page is checked against a generation kept in the cache, not the
+#: database (groups/caching.py). Every process must then get the same REDIS_URL.
+CACHE_SHARED = bool(REDIS_URL)
 
 # --- Authentication -------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
