@@ -83,33 +83,37 @@ def bump_groups(group_ids: Iterable[int]) -> None:
     """New versions for these groups: their cached pages, feeds and counts retire."""
     ids = set(group_ids)
     if ids:
-        Group.objects.filter(pk__in=ids).update(version=new_cache_version())
-        _renew_generations_on_commit(ids)
+        _bump(Group.objects.filter(pk__in=ids))
 
 
 def bump_groups_showing(**rows) -> None:
     """New versions for every group that shows any of these rows (see
     ``groups_showing``): one UPDATE whatever the number of rows (and, with a
-    shared cache, one SELECT first for the ids whose generations renew)."""
+    shared cache, one SELECT first for the slugs whose generations renew)."""
     groups = groups_showing(**rows)
-    if groups is None:
-        return
+    if groups is not None:
+        _bump(groups)
+
+
+def _bump(groups: QuerySet[Group]) -> None:
     if not shared_cache():
         groups.update(version=new_cache_version())
         return
-    ids = set(groups.values_list("pk", flat=True))
-    if ids:
-        Group.objects.filter(pk__in=ids).update(version=new_cache_version())
-        _renew_generations_on_commit(ids)
+    found = dict(groups.values_list("pk", "slug"))
+    if found:
+        Group.objects.filter(pk__in=found).update(version=new_cache_version())
+        renew_generations(found.values())
 
 
 # --- Generations: the version as anonymous responses see it -------------------
 #
 # With a cache every process shares (Redis), an anonymous response is stored
-# with its group's id and the group's *generation*, a random number kept in
-# that cache, and a hit compares the two: no database query at all. A bump
-# gives every group it touched a new generation once its transaction has
-# committed, so the entries stored before are never served again.
+# with its group's *generation*, a random number kept in that cache under the
+# group's slug, and a hit reads both in one round trip and compares them: no
+# database query at all. A bump gives every group it touched a new
+# generation once its transaction has committed, so the entries stored
+# before are never served again; so do renaming a group (under its old
+# slug too) and deleting it (groups.signals).
 #
 # Why this is exact: a miss reads the generation *before* it reads anything
 # it renders, and a writer replaces the generation only *after* its change is
@@ -129,19 +133,19 @@ def shared_cache() -> bool:
     return settings.CACHE_SHARED
 
 
-def _generation_key(group_id: int) -> str:
-    return f"group:{group_id}:generation"
+def _generation_key(slug: str) -> str:
+    return f"group-generation:{hashlib.sha256(slug.encode()).hexdigest()}"
 
 
-def _renew_generations_on_commit(group_ids: Collection[int]) -> None:
-    """New generations once the change is committed: the renewal that makes
-    the cache exact. Renewed at once as well, so that whatever runs later in
-    the same transaction (the rest of a command, a test) reads the change;
-    an entry rendered meanwhile from the uncommitted state by another process
-    is retired by the renewal on commit."""
+def renew_generations(slugs: Iterable[str]) -> None:
+    """New generations for the groups at these slugs, once the change is
+    committed: the renewal that makes the cache exact. Renewed at once as
+    well, so that whatever runs later in the same transaction (the rest of a
+    command, a test) reads the change; an entry rendered meanwhile from the
+    uncommitted state by another process is retired by the renewal on commit."""
     if not shared_cache():
         return
-    keys = [_generation_key(pk) for pk in group_ids]
+    keys = [_generation_key(slug) for slug in slugs]
 
     def renew() -> None:
         cache.set_many({key: new_cache_version() for key in keys}, DATA_TTL)
@@ -150,9 +154,9 @@ def _renew_generations_on_commit(group_ids: Collection[int]) -> None:
     transaction.on_commit(renew)
 
 
-def current_generation(group_id: int) -> int:
-    """The group's generation, started afresh when the cache has none."""
-    key = _generation_key(group_id)
+def current_generation(slug: str) -> int:
+    """The generation of the group at ``slug``, started afresh when the cache has none."""
+    key = _generation_key(slug)
     generation = cache.get(key)
     if generation is None:
         cache.add(key, new_cache_version(), DATA_TTL)
@@ -323,22 +327,21 @@ def serve_anonymous(
 
 
 def _serve_by_generation(request, slug, build, *, kind: str, timeout: int) -> HttpResponse:
-    key = f"anonymous:{kind}:{_identity(request)}"
-    stored = cache.get(key)
-    if stored is not None:
-        group_id, generation, content, headers = stored
-        if cache.get(_generation_key(group_id)) == generation:
-            return HttpResponse(content, headers=headers)
-    # Only a public group's responses are stored: the database says which
-    # group the slug names now, and whether anyone may read it.
+    key, generation_key = f"anonymous:{kind}:{_identity(request)}", _generation_key(slug)
+    found = cache.get_many([key, generation_key])
+    stored, generation = found.get(key), found.get(generation_key)
+    if stored is not None and generation is not None and stored[0] == generation:
+        _, content, headers = stored
+        return HttpResponse(content, headers=headers)
+    # Only a public group's responses are stored: the database says whether
+    # a group has this slug now, and whether anyone may read it.
     group = readable_groups(None).filter(slug=slug).first()
     if group is None:
         return build(None)
-    generation = current_generation(group.pk)  # before anything is rendered
+    generation = current_generation(slug)  # before anything is rendered
     response = build(group)
     if _storable(request, response):
-        entry = (group.pk, generation, response.content, dict(response.items()))
-        cache.set(key, entry, timeout)
+        cache.set(key, (generation, response.content, dict(response.items())), timeout)
     return response
 
 

@@ -10,13 +10,13 @@ The apps below know nothing of groups: they are observed, never import.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import post_save, pre_delete
+from django.db.models.signals import post_save, pre_delete, pre_save
 
 from annotations.models import Highlight, Note
 from bookmarks import signals as bookmark_signals
 from bookmarks.models import Bookmark, Page, Snapshot, Tag
 
-from .caching import bump_before_deletion, bump_groups_showing
+from .caching import bump_before_deletion, bump_groups_showing, renew_generations, shared_cache
 from .models import Group, GroupItem, GroupNote, Membership
 
 #: A person's fields that group pages show (``User.name``).
@@ -63,6 +63,21 @@ def person_saved(sender, instance, created=False, raw=False, update_fields=None,
     bump_groups_showing(user_ids=[instance.pk])
 
 
+def group_renaming(sender, instance, raw=False, **kwargs):
+    """A group leaving a slug: what was stored under the old one retires
+    (the group's own bump covers the new one)."""
+    if raw or instance.pk is None or not shared_cache():
+        return
+    old = Group.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    if old is not None and old != instance.slug:
+        renew_generations([old])
+
+
+def group_deleting(sender, instance, **kwargs):
+    """A deleted group's pages and feeds retire with it."""
+    renew_generations([instance.slug])
+
+
 def content_changed(sender, *, bookmark_ids=(), page_ids=(), tag_ids=(), **kwargs):
     """``bookmarks.signals.content_changed``: rows written in bulk, which send
     no model signal: bookmarks (or their tags, highlights and notes), pages
@@ -80,5 +95,7 @@ def connect() -> None:
             pre_delete.connect(
                 deleting, sender=model, dispatch_uid=f"{uid}.deleting.{model.__name__}"
             )
+    pre_save.connect(group_renaming, sender=Group, dispatch_uid=f"{uid}.group_renaming")
+    pre_delete.connect(group_deleting, sender=Group, dispatch_uid=f"{uid}.group_deleting")
     post_save.connect(person_saved, sender=get_user_model(), dispatch_uid=f"{uid}.person")
     bookmark_signals.content_changed.connect(content_changed, dispatch_uid=f"{uid}.content_changed")

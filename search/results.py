@@ -1,6 +1,7 @@
 """What each result shows: its title and the passage that matched, marked,
 its tags, and where it leads. A fixed number of queries for a page of any
-size: highlights, sticky notes, tags, group items and cached text, one each.
+size: which of them the reader may read (checked again), highlights, sticky
+notes, tags, group items and cached text, one each.
 """
 
 from collections import defaultdict
@@ -44,24 +45,25 @@ def results(reader, bookmarks: list[Bookmark], query: Query, group: Group | None
     ids = [bookmark.pk for bookmark in bookmarks]
     marker = Marker(query.include)
     highlights, notes, tags = defaultdict(list), defaultdict(list), defaultdict(list)
-    # Readable by construction; through groups.visibility all the same, with
-    # the ids inside so that no database reads every readable bookmark first.
-    readable = readable_bookmarks(reader).filter(pk__in=ids)
+    # Readable by construction; checked through groups.visibility all the
+    # same, once, with the ids inside so that no database reads every
+    # readable bookmark first. What is shown of them is read by these ids.
+    readable = list(readable_bookmarks(reader).filter(pk__in=ids).values_list("pk", flat=True))
     for bookmark_id, pk, quote in (
-        Highlight.objects.filter(bookmark__in=readable)
+        Highlight.objects.filter(bookmark_id__in=readable)
         .order_by("bookmark_id", "ordinal", "pk")
         .values_list("bookmark_id", "pk", "quote")
     ):
         highlights[bookmark_id].append((pk, quote))
     for bookmark_id, highlight_id, text in (
-        Note.objects.filter(bookmark__in=readable)
+        Note.objects.filter(bookmark_id__in=readable)
         .order_by("created_at", "pk")
         .values_list("bookmark_id", "highlight_id", "text")
     ):
         notes[bookmark_id].append((highlight_id, text))
     # Each tag looked up by its key (a join would hash the whole tag table).
     tag = Tag.objects.filter(pk=OuterRef("tag_id"))
-    for bookmark_id, name, key in BookmarkTag.objects.filter(bookmark_id__in=ids).values_list(
+    for bookmark_id, name, key in BookmarkTag.objects.filter(bookmark_id__in=readable).values_list(
         "bookmark_id", Subquery(tag.values("name")), Subquery(tag.values("key"))
     ):
         tags[bookmark_id].append((key, name))

@@ -347,6 +347,31 @@ def test_a_renamed_groups_old_address_is_not_served_from_the_cache(client, shelf
     assert client.get(url).status_code == 404
 
 
+@pytest.mark.parametrize("surface", SURFACES)
+def test_a_deleted_groups_pages_are_gone_at_once(client, shelf, surface):
+    url = surface(shelf)
+    assert_cached(client, url)
+    Group.objects.filter(pk=shelf.group.pk).delete()
+    assert client.get(url).status_code == 404
+
+
+def test_a_new_group_at_a_freed_slug_never_gets_the_old_ones_pages(client, shelf, build):
+    url = tag_page(shelf)
+    assert "The item" in assert_cached(client, url)
+    group = shelf.group
+    update_group(
+        group=group,
+        name=group.name,
+        slug="moved",
+        visibility=group.visibility,
+        description=group.description,
+    )
+    newcomer = build(slug="reading", name="Newcomer")
+    newcomer.item(tags=["architecture"], title="An item of the newcomer")
+    html = body(client.get(url))
+    assert "An item of the newcomer" in html and "The item" not in html
+
+
 def test_a_lost_generation_is_started_afresh_not_reused(client, shelf, settings):
     """The cache may drop a group's generation (eviction, a flush of part of
     it): the next reader starts a new one, so no entry stored before matches."""
@@ -354,7 +379,7 @@ def test_a_lost_generation_is_started_afresh_not_reused(client, shelf, settings)
         pytest.skip("generations are kept only with a shared cache")
     url = tag_page(shelf)
     assert_cached(client, url)
-    cache.delete(caching._generation_key(shelf.group.pk))
+    cache.delete(caching._generation_key(shelf.group.slug))
     _, queries = get(client, url)
     assert queries > 1  # rendered anew…
     assert_cached(client, url)  # …and kept under the new generation

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,6 +16,14 @@ from bookmarks.services import save_bookmark
 from bookmarks.tests.factories import SnapshotFactory
 
 BASE_TIME = datetime(2024, 3, 12, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def forget_counts():
+    """Searches remember "more than the limit" in the cache; each test starts afresh."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
