@@ -82,6 +82,12 @@ def parse_args(argv=None):
         help="a PostgreSQL URL whose database name ends in _bench: it is dropped and created",
     )
     parser.add_argument("--redis", default=os.environ.get("BENCH_SITE_REDIS_URL", DEFAULT_REDIS))
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="measure only the URLs whose label holds this (repeatable); the floors always run",
+    )
     return parser.parse_args(argv)
 
 
@@ -608,6 +614,12 @@ def main(argv=None) -> int:
     print("data set:", describe_data_set())
 
     targets, client = pick_targets()
+    if args.only:
+        targets = [
+            target
+            for target in targets
+            if target.kind in ("items", "bytes") or any(part in target.label for part in args.only)
+        ]
     follow_redirects(targets, client)
     flush_cache(args.redis)
     count_queries(targets, client)

@@ -241,14 +241,22 @@ def version_key(group: Group, kind: str, detail: str) -> str:
     return f"group:{group.pk}:{group.version}:{kind}:{detail}"
 
 
-def remember(group: Group, name: str, compute: Callable[[], T]) -> T:
-    """``compute()``, kept until the group's version changes. ``group`` must
-    have been read in this request, so that its version is current."""
+def remember(
+    group: Group,
+    name: str,
+    compute: Callable[[], T],
+    *,
+    keep: Callable[[T], bool] = lambda value: True,
+) -> T:
+    """``compute()``, kept until the group's version changes (when ``keep``
+    says so of it). ``group`` must have been read in this request, so that
+    its version is current."""
     key = version_key(group, "data", name)
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, DATA_TTL)
+        if value is not None and keep(value):
+            cache.set(key, value, DATA_TTL)
     return value
 
 

@@ -15,6 +15,7 @@ items in one query, so every reader sees the count as it is now.
 """
 
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -42,18 +43,23 @@ def _card_key(group: Group, item_id: int) -> str:
     return version_key(group, "card", f"{item_id}:{reader}")
 
 
-def rendered_cards(group: Group, item_ids: list[int]) -> list[SafeString]:
-    """The cards of these items of ``group`` (read in this request, so its
-    version is current), in the order given, with live view counts.
+def rendered_cards(group: Group, page: QuerySet) -> list[SafeString]:
+    """The cards of a page of ``group``'s items, newest first, with live view
+    counts. ``page`` is a queryset of item ids (``pagination.page_query``);
+    ``group`` was read in this request, so its version is current.
 
-    Three queries whatever the number of items when every card is stored
-    (the view counts) and when none is (the view counts, then the cards';
-    see ``item_cards``), plus one cache round trip each way."""
-    if not item_ids:
+    One query when every card is stored (the items' ids, share times and
+    view counts, the page's ids read inside it), then one cache round trip;
+    for cards not stored, ``item_cards``' queries and one more round trip."""
+    rows = GroupItem.objects.filter(pk__in=page).values_list("pk", "shared_at", "view_count")
+    # Newest first, as the group's indexes order items (tag links copy their
+    # item's share time).
+    rows = sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)
+    if not rows:
         return []
-    keys = {item_id: _card_key(group, item_id) for item_id in item_ids}
+    keys = {item_id: _card_key(group, item_id) for item_id, _, _ in rows}
     stored = cache.get_many(list(keys.values()))
-    missing = [item_id for item_id in item_ids if keys[item_id] not in stored]
+    missing = [item_id for item_id in keys if keys[item_id] not in stored]
     if missing:
         fresh = {}
         for card in item_cards(items_in_order(missing)):
@@ -63,12 +69,11 @@ def rendered_cards(group: Group, item_ids: list[int]) -> list[SafeString]:
             fresh[keys[card.item.pk]] = html
         cache.set_many(fresh, DATA_TTL)
         stored.update(fresh)
-    views = dict(GroupItem.objects.filter(pk__in=item_ids).values_list("pk", "view_count"))
     cards = []
-    for item_id in item_ids:
+    for item_id, _, views in rows:
         html = stored.get(keys[item_id])
-        if html is None or item_id not in views:
+        if html is None:
             continue  # removed from the group since its id was read
         head, tail = html.split(VIEWS_SLOT, 1)
-        cards.append(mark_safe(head + views_label(views[item_id]) + tail))  # noqa: S308
+        cards.append(mark_safe(head + views_label(views) + tail))  # noqa: S308
     return cards

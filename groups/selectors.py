@@ -4,6 +4,7 @@ Everything starts from ``groups.visibility``, so a reader only ever gets what
 they may see.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -164,6 +165,33 @@ def count_tagged(group: Group, tags: list[Tag]) -> TaggedCount:
         return TaggedCount(group_item_ids_tagged(group, tags, driver_id=driver).count(), driver)
 
     return remember(group, "tagged:" + ",".join(str(tag.pk) for tag in tags), compute)
+
+
+@dataclass(frozen=True)
+class TagPage:
+    """What a tag page reads before its items: the tags its URL names and
+    how many of the group's items have them all."""
+
+    tags: list[Tag]
+    tagged: TaggedCount
+
+
+def tag_page(group: Group, path: str) -> TagPage | None:
+    """The tags ``path`` (``a`` or ``a,b``) names, with their count in the
+    group; None as ``find_tag_set``. Kept per version of the group once the
+    group has items with those tags: a tag the group shows is renamed,
+    merged or deleted only with a new version of the group. (A tag it does
+    not show could be, so an empty page is read anew each time.)"""
+    keys = sorted({fold(name) for name in path.split(",") if name})
+    name = "tag-page:" + hashlib.sha256("\n".join(keys).encode()).hexdigest()
+
+    def compute() -> TagPage | None:
+        tags = find_tag_set(path)
+        if tags is None:
+            return None
+        return TagPage(tags, count_tagged(group, tags))
+
+    return remember(group, name, compute, keep=lambda page: page.tagged.count > 0)
 
 
 def group_item_ids_tagged(group: Group, tags: list[Tag], *, driver_id: int) -> QuerySet:

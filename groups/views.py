@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from . import selectors
 from .caching import cache_anonymous_page
 from .fragments import rendered_cards
-from .pagination import page_links, page_of, read_window
+from .pagination import page_links, page_query, read_window
 from .visibility import get_readable_group, readable_items
 
 HOME_GROUPS = 12
@@ -54,16 +54,16 @@ def feed_token_query(request, group) -> str:
 def group_tag(request, slug, tag):
     """A group's items with a tag, or with every tag of ``a,b``, newest first."""
     group = get_readable_group(request.user, slug)
-    tags = selectors.find_tag_set(tag)
-    if tags is None:
+    found = selectors.tag_page(group, tag)
+    if found is None:
         raise Http404("No such tag, or too many.")
+    tags, tagged = found.tags, found.tagged
     path = selectors.tag_path(tags)
     if path != tag:
         # Another casing, form or order of the tags: one URL per set of tags.
         url = reverse("groups:tag", args=[group.slug, path])
         query = request.META.get("QUERY_STRING")
         return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
-    tagged = selectors.count_tagged(group, tags)
     window = read_window(request.GET, count=tagged.count)
     ids = selectors.group_item_ids_tagged(group, tags, driver_id=tagged.driver_id)
     return render(
@@ -74,7 +74,7 @@ def group_tag(request, slug, tag):
             "tags": tags,
             "tag_path": path,
             "tag_label": " + ".join(tag.name for tag in tags),
-            "cards": rendered_cards(group, page_of(ids, window)),
+            "cards": rendered_cards(group, page_query(ids, window)),
             "window": window,
             "links": page_links(window, path=request.path),
             "feed_token_query": feed_token_query(request, group),

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from annotations.models import Highlight, Note
 from annotations.services import add_highlight, add_note, delete_highlight, update_note
@@ -301,3 +302,31 @@ def test_a_change_shows_at_once_to_a_signed_in_reader(client, shelf, surface, ch
         assert expected[1:] in before and expected[1:] not in after
     else:
         assert expected not in before and expected in after
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed in"])
+def test_a_tag_renamed_away_leaves_its_old_page_at_once(client, shelf, signed_in):
+    """A tag page's tags and count are kept per version: renaming a tag the
+    group shows retires them."""
+    if signed_in:
+        client.force_login(shelf.member)
+    url = tag_page(shelf)
+    body(client.get(url))
+    assert "The item" in body(client.get(url))
+    tag = Tag.objects.get(name="architecture")
+    tag.name = "structure"
+    tag.save()
+    assert client.get(url).status_code == 404
+    renamed = client.get(url.replace("architecture", "structure"))
+    assert "The item" in body(renamed)
+
+
+def test_an_empty_tag_page_is_read_anew(client, shelf):
+    """A tag the group does not show can change without a new version of the
+    group, so its empty page is never kept."""
+    Tag.objects.create(name="elsewhere only", key="elsewhere only")
+    client.force_login(shelf.member)
+    url = reverse("groups:tag", args=[shelf.group.slug, "elsewhere only"])
+    assert "No items in this group are tagged" in body(client.get(url))
+    Tag.objects.filter(name="elsewhere only").delete()
+    assert client.get(url).status_code == 404
