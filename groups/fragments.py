@@ -15,7 +15,6 @@ items in one query, so every reader sees the count as it is now.
 """
 
 from django.core.cache import cache
-from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -43,23 +42,19 @@ def _card_key(group: Group, item_id: int) -> str:
     return version_key(group, "card", f"{item_id}:{reader}")
 
 
-def rendered_cards(group: Group, page: QuerySet) -> list[SafeString]:
-    """The cards of a page of ``group``'s items, newest first, with live view
-    counts. ``page`` is a queryset of item ids (``pagination.page_query``);
-    ``group`` was read in this request, so its version is current.
+def rendered_cards(group: Group, item_ids: list[int]) -> list[SafeString]:
+    """The cards of these items of ``group``, in the order given, with live
+    view counts. ``group`` was read in this request, so its version is current.
 
-    One query when every card is stored (the items' ids, share times and
-    view counts, the page's ids read inside it), then one cache round trip;
-    for cards not stored, ``item_cards``' queries and one more round trip."""
-    rows = GroupItem.objects.filter(pk__in=page).values_list("pk", "shared_at", "view_count")
-    # Newest first, as the group's indexes order items (tag links copy their
-    # item's share time).
-    rows = sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)
-    if not rows:
+    One query when every card is stored (the view counts), then one cache
+    round trip; for cards not stored, ``item_cards``' queries and one more
+    round trip."""
+    if not item_ids:
         return []
-    keys = {item_id: _card_key(group, item_id) for item_id, _, _ in rows}
+    views = dict(GroupItem.objects.filter(pk__in=item_ids).values_list("pk", "view_count"))
+    keys = {item_id: _card_key(group, item_id) for item_id in item_ids}
     stored = cache.get_many(list(keys.values()))
-    missing = [item_id for item_id in keys if keys[item_id] not in stored]
+    missing = [item_id for item_id in item_ids if keys[item_id] not in stored]
     if missing:
         fresh = {}
         for card in item_cards(items_in_order(missing)):
@@ -70,10 +65,10 @@ def rendered_cards(group: Group, page: QuerySet) -> list[SafeString]:
         cache.set_many(fresh, DATA_TTL)
         stored.update(fresh)
     cards = []
-    for item_id, _, views in rows:
+    for item_id in item_ids:
         html = stored.get(keys[item_id])
-        if html is None:
+        if html is None or item_id not in views:
             continue  # removed from the group since its id was read
         head, tail = html.split(VIEWS_SLOT, 1)
-        cards.append(mark_safe(head + views_label(views) + tail))  # noqa: S308
+        cards.append(mark_safe(head + views_label(views[item_id]) + tail))  # noqa: S308
     return cards

@@ -18,7 +18,7 @@ from .departures import LastOwner, change_role, remove_member
 from .forms import AddMemberForm, GroupForm, InvitationForm, RoleForm
 from .fragments import rendered_cards
 from .models import Invitation, Membership
-from .pagination import page_links, page_query, read_window
+from .pagination import page_links, read_window
 from .permissions import MODERATING_ROLES, can_manage, can_moderate, require
 from .views import feed_token_query
 from .visibility import get_readable_group, role_in
@@ -41,7 +41,7 @@ def group_detail(request, slug):
     # The count is kept per version of the group, and the page's ids come
     # from an index-only range before the cards' subqueries run on them alone.
     window = read_window(request.GET, count=selectors.count_items(group))
-    page = page_query(selectors.group_item_ids(group), window)
+    page = selectors.page_ids(group, "items", selectors.group_item_ids(group), window)
     role = role_in(request.user, group)
     context = {
         "group": group,

@@ -67,32 +67,19 @@ def read_window(query: QueryDict, *, count: int) -> Window:
 
 
 def page_of(ids: QuerySet, window: Window) -> list:
-    """The window's page of an ordered queryset of ids, in its order.
+    """The window's page of an ordered queryset of ids.
 
     OFFSET walks the index up to the page, so a page past the middle is read
     from the far end, backwards, and reversed: no page walks more than half
     of the rows (an index-only scan, so half a group's slice of the index),
     and the last page costs what the first does."""
-    page, backwards = _page_query(ids, window)
-    rows = list(page)
-    return rows[::-1] if backwards else rows
-
-
-def page_query(ids: QuerySet, window: Window) -> QuerySet:
-    """The window's page of an ordered queryset of ids, unevaluated and in
-    no promised order, to be used as a subquery (``pk__in=``): read as
-    ``page_of`` reads it."""
-    return _page_query(ids, window)[0]
-
-
-def _page_query(ids: QuerySet, window: Window) -> tuple[QuerySet, bool]:
     size = window.end_index - window.offset
     if size <= 0:
-        return ids.none(), False
+        return []
     from_end = window.count - window.end_index
     if window.offset <= from_end:
-        return ids[window.offset : window.offset + window.per_page], False
-    return ids.reverse()[from_end : from_end + size], True
+        return list(ids[window.offset : window.offset + window.per_page])
+    return list(ids.reverse()[from_end : from_end + size])[::-1]
 
 
 def page_links(window: Window, *, path: str) -> dict:

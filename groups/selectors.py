@@ -27,6 +27,7 @@ from bookmarks.tagnames import fold
 from .caching import remember
 from .cards import items_with_cache_state
 from .models import Group, GroupItem, GroupItemTag, GroupShare, Membership
+from .pagination import Window, page_of
 from .visibility import readable_groups, readable_items
 
 EMPTY_TEXT = Value("", output_field=TextField())
@@ -206,6 +207,17 @@ def group_item_ids_tagged(group: Group, tags: list[Tag], *, driver_id: int) -> Q
             also = GroupItemTag.objects.filter(item_id=OuterRef("item_id"), tag_id=tag.pk)
             ids = ids.filter(Exists(also))
     return ids.order_by("-shared_at", "-item_id").values_list("item_id", flat=True)
+
+
+def page_ids(group: Group, name: str, ids: QuerySet, window: Window) -> list[int]:
+    """The window's page of ``ids`` (a list of the group's items named
+    ``name``, such as its items with some tags), read from the index once
+    per version of the group."""
+    return remember(
+        group,
+        f"page:{name}:{window.number}:{window.per_page}",
+        lambda: page_of(ids, window),
+    )
 
 
 def items_in_order(item_ids: list[int]) -> list[GroupItem]:

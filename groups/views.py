@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from . import selectors
 from .caching import cache_anonymous_page
 from .fragments import rendered_cards
-from .pagination import page_links, page_query, read_window
+from .pagination import page_links, read_window
 from .visibility import get_readable_group, readable_items
 
 HOME_GROUPS = 12
@@ -66,6 +66,7 @@ def group_tag(request, slug, tag):
         return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
     window = read_window(request.GET, count=tagged.count)
     ids = selectors.group_item_ids_tagged(group, tags, driver_id=tagged.driver_id)
+    path_key = "tagged:" + ",".join(str(tag.pk) for tag in tags)
     return render(
         request,
         "groups/group_tag.html",
@@ -74,7 +75,7 @@ def group_tag(request, slug, tag):
             "tags": tags,
             "tag_path": path,
             "tag_label": " + ".join(tag.name for tag in tags),
-            "cards": rendered_cards(group, page_query(ids, window)),
+            "cards": rendered_cards(group, selectors.page_ids(group, path_key, ids, window)),
             "window": window,
             "links": page_links(window, path=request.path),
             "feed_token_query": feed_token_query(request, group),
