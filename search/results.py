@@ -1,7 +1,7 @@
 """What each result shows: its title and the passage that matched, marked,
 its tags, and where it leads. A fixed number of queries for a page of any
-size: which of them the reader may read (checked again), highlights, sticky
-notes, tags, group items and cached text, one each.
+size: which of them the reader may read (checked again) with their
+highlights, sticky notes, tags, group items and cached text, one each.
 """
 
 from collections import defaultdict
@@ -12,7 +12,7 @@ from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from annotations.models import Highlight, Note
+from annotations.models import Note
 from bookmarks.models import Bookmark, BookmarkTag, Tag
 from groups.models import Group, GroupShare
 from groups.visibility import readable_bookmarks
@@ -47,21 +47,26 @@ def results(reader, bookmarks: list[Bookmark], query: Query, group: Group | None
     highlights, notes, tags = defaultdict(list), defaultdict(list), defaultdict(list)
     # Readable by construction; checked through groups.visibility all the
     # same, once, with the ids inside so that no database reads every
-    # readable bookmark first. What is shown of them is read by these ids.
-    readable = list(readable_bookmarks(reader).filter(pk__in=ids).values_list("pk", flat=True))
+    # readable bookmark first, and their highlights read along (a bookmark
+    # without any comes once, with None). The rest is read by these ids.
+    readable = set()
     for bookmark_id, pk, quote in (
-        Highlight.objects.filter(bookmark_id__in=readable)
-        .order_by("bookmark_id", "ordinal", "pk")
-        .values_list("bookmark_id", "pk", "quote")
+        readable_bookmarks(reader)
+        .filter(pk__in=ids)
+        .order_by("pk", "highlights__ordinal", "highlights__pk")
+        .values_list("pk", "highlights__pk", "highlights__quote")
     ):
-        highlights[bookmark_id].append((pk, quote))
+        readable.add(bookmark_id)
+        if pk is not None:
+            highlights[bookmark_id].append((pk, quote))
     for bookmark_id, highlight_id, text in (
         Note.objects.filter(bookmark_id__in=readable)
         .order_by("created_at", "pk")
         .values_list("bookmark_id", "highlight_id", "text")
     ):
         notes[bookmark_id].append((highlight_id, text))
-    # Each tag looked up by its key (a join would hash the whole tag table).
+    # Each link's tag read by its primary key: PostgreSQL would join the
+    # links to the tags by hashing the whole tag table.
     tag = Tag.objects.filter(pk=OuterRef("tag_id"))
     for bookmark_id, name, key in BookmarkTag.objects.filter(bookmark_id__in=readable).values_list(
         "bookmark_id", Subquery(tag.values("name")), Subquery(tag.values("key"))

@@ -6,8 +6,8 @@ index narrows that set and never widens it. A page of results costs a fixed
 number of queries: the group, person and tags named in the query (one each,
 when named), a bounded count, the page (search.results then adds one query
 per kind of row shown). A count above COUNT_LIMIT is remembered for a short
-while per reader (see count_for), so a common word's next page, or the next
-anonymous reader's search for it, costs no count.
+while per reader (see remembered_count), so a common word's next page, or
+the next anonymous reader's search for it, costs no count.
 """
 
 import hashlib
@@ -41,7 +41,7 @@ RECENT_ENTRIES = (5_000, 50_000)
 #: for one reader (all anonymous readers are one reader: they see the same).
 #: Only "more than the limit" is kept, never a smaller count nor anything
 #: found: a word that common stays that common for a minute, and a page that
-#: comes out short of it is counted again (see count_for).
+#: comes out short of it is counted again (see remembered_count).
 MORE_THAN_LIMIT_TTL = 60
 #: PostgreSQL cancels a search's count or page after this long: whatever plan
 #: the database picks for an odd query, it cannot hold a web worker for long.
@@ -127,23 +127,23 @@ def count_of(found: Found) -> int:
     return found.bookmarks.order_by()[: COUNT_LIMIT + 1].count()
 
 
-def count_for(reader, query: Query, found: Found) -> tuple[int, bool]:
-    """count_of, or COUNT_LIMIT + 1 when this reader's same search found more
-    than COUNT_LIMIT in the last MORE_THAN_LIMIT_TTL seconds; and whether the
-    count was remembered. Counting a common word is most of a search's cost
-    (the database reads matches until it has COUNT_LIMIT + 1 the reader may
-    open), and "more than the limit" is all it can say about one anyway.
+def remembered_count(reader, query: Query) -> int | None:
+    """COUNT_LIMIT + 1 when this reader's same search found more than
+    COUNT_LIMIT in the last MORE_THAN_LIMIT_TTL seconds, else None (count it).
 
-    A remembered count may have gone stale (matches deleted or made private
+    Counting a common word is most of a search's cost (the database reads
+    matches until it has COUNT_LIMIT + 1 the reader may open), and "more than
+    the limit" is all it can say about one anyway. A remembered count may have
+    gone stale (matches deleted or made private, or the reader left a group,
     since): a caller that finds a page shorter than the count promised calls
     forget_count and counts again."""
-    key = _more_key(reader, query)
-    if cache.get(key):
-        return COUNT_LIMIT + 1, True
-    count = count_of(found)
+    return COUNT_LIMIT + 1 if cache.get(_more_key(reader, query)) else None
+
+
+def remember_count(reader, query: Query, count: int) -> None:
+    """Keep a count of more than COUNT_LIMIT for remembered_count."""
     if count > COUNT_LIMIT:
-        cache.set(key, True, MORE_THAN_LIMIT_TTL)
-    return count, False
+        cache.set(_more_key(reader, query), True, MORE_THAN_LIMIT_TTL)
 
 
 def forget_count(reader, query: Query) -> None:

@@ -13,11 +13,12 @@ from .results import results
 from .selectors import (
     COUNT_LIMIT,
     TooSlow,
-    count_for,
     count_of,
     find,
     forget_count,
     page_of,
+    remember_count,
+    remembered_count,
     time_limit,
 )
 
@@ -34,10 +35,13 @@ def search(request):
         return render(request, "search/results.html", context)
     try:
         with time_limit():
-            count, remembered = count_for(request.user, query, found)
+            count = remembered = remembered_count(request.user, query)
+            if count is None:
+                count = count_of(found)
+                remember_count(request.user, query, count)
             window = read_window(request.GET, count=min(count, COUNT_LIMIT))
             page = page_of(found, window, count=count)
-            if remembered and len(page) < window.end_index - window.offset:
+            if remembered is not None and len(page) < window.end_index - window.offset:
                 # Fewer matches than remembered: counted again, the page is
                 # what it would have been had nothing been remembered (a
                 # page past the new end is a 404, as always).

@@ -66,9 +66,7 @@ def test_a_count_within_the_limit_is_never_remembered(client, owner, library):
         assert ran and status(response) == f"1 - 10 of {LIMIT}, newest first"
 
 
-def test_a_private_match_counted_for_its_owner_is_not_counted_for_others(
-    client, owner, library
-):
+def test_a_private_match_counted_for_its_owner_is_not_counted_for_others(client, owner, library):
     marigolds(library, owner, LIMIT)
     marigolds(library, owner, 1, is_private=True)
     client.force_login(owner)
