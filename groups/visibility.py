@@ -37,9 +37,12 @@ def readable_groups(reader) -> QuerySet[Group]:
 def get_readable_group(reader, slug: str) -> Group:
     """The group with this slug, or 404 when it is missing or hidden from the
     reader: ``readable_groups``' rule for one group, in two plain queries at
-    most (membership is asked only of a members-only group), as every page
-    of a group starts here."""
-    group = Group.objects.filter(slug=slug).first()
+    most (membership is asked only of a members-only group), the first of
+    them kept in a shared cache (``caching.group_at``), as every page of a
+    group starts here."""
+    from .caching import group_at  # caching reads visibility: imported here
+
+    group = group_at(slug)
     if group is None or not (group.is_public or is_member(reader, group)):
         raise Http404("No such group.")
     return group
