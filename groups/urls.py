@@ -34,7 +34,11 @@ urlpatterns = [
     ),
     # <tag> is one tag, or several joined by commas: the items having them all.
     path("<str:slug>/tags/<str:tag>/", views.group_tag, name="tag"),
-    path("<str:slug>/items/<int:item_id>/", item_views.item_detail, name="item"),
+    path(
+        "<str:slug>/items/<int:item_id>/",
+        cache_anonymous_page(item_views.item_detail),
+        name="item",
+    ),
     path("<str:slug>/items/<int:item_id>/visit/", views.item_visit, name="visit"),
     path("<str:slug>/items/<int:item_id>/notes/", item_views.add_note, name="add_note"),
     path(

@@ -30,6 +30,10 @@ def group_feed(b):
     return reverse("feeds:group_atom", args=[b.group.slug])
 
 
+def item_page(b):
+    return reverse("groups:item", args=[b.group.slug, b.featured.pk])
+
+
 PAGES = [group_page, tag_page, intersection_page]
 SURFACES = [*PAGES, tag_feed, group_feed]
 

@@ -37,6 +37,7 @@ from .cached_pages import (
     cached_cost,
     get,
     group_page,
+    item_page,
     make_shelf,
     tag_page,
 )
@@ -210,6 +211,11 @@ CASES = [
     for change, feeds_show_it, _hook in CHANGES
     for surface in SURFACES
     if feeds_show_it or surface in PAGES
+] + [
+    # The item page shows one item: changes to the list are not on it.
+    pytest.param(item_page, change, id=f"{change.__name__}-item_page")
+    for change, _feeds_show_it, _hook in CHANGES
+    if change not in (new_share, unshared, removed_by_a_moderator)
 ]
 
 

@@ -30,6 +30,7 @@ from .cached_pages import (
     get,
     group_feed,
     group_page,
+    item_page,
     make_shelf,
     tag_feed,
     tag_page,
@@ -57,7 +58,7 @@ def shelf(build):
     return make_shelf(build)
 
 
-@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.parametrize("surface", [*SURFACES, item_page])
 def test_anonymous_readers_are_served_from_the_cache(client, shelf, surface):
     html = assert_cached(client, surface(shelf))
     assert "The item" in html
