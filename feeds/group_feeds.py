@@ -39,7 +39,14 @@ class GroupCardFeed(BaseFeed):
         def build(group: Group | None) -> HttpResponse:
             return self.full_response(request, group or group_for_feed(request, slug), **kwargs)
 
-        response = serve_anonymous(request, slug, build, kind="feed", timeout=FEED_TTL)
+        response = serve_anonymous(
+            request,
+            slug,
+            build,
+            kind="feed",
+            timeout=FEED_TTL,
+            answer=lambda stored: answer_conditionally(request, stored),
+        )
         return answer_conditionally(request, response)
 
     def get_context_data(self, *, item: ItemCard, request, **kwargs) -> dict:

@@ -328,16 +328,19 @@ def serve_anonymous(
     kind: str,
     timeout: int,
     allowed_query: Collection[str] = (),
+    answer: Callable[[HttpResponse], HttpResponse] | None = None,
 ) -> HttpResponse:
     """The response ``build(group)`` makes for a page or feed of the group
     ``slug``, taken from the cache when an anonymous reader asked for the
     same thing of this version of a public group. ``build`` is given the
     group when it was read here (public, as an anonymous reader sees it),
-    else None: whoever may not open the group gets its 404 from ``build``."""
+    else None: whoever may not open the group gets its 404 from ``build``.
+    ``answer`` turns a stored response into a 304 when the reader's copy is
+    current (feeds): asked first of the stored headers alone."""
     if not _shareable(request, allowed_query):
         return build(None)
     if shared_cache():
-        return _serve_by_generation(request, slug, build, kind=kind, timeout=timeout)
+        return _serve_by_generation(request, slug, build, kind=kind, timeout=timeout, answer=answer)
     group = readable_groups(None).filter(slug=slug).first()
     if group is None:
         return build(None)
@@ -352,13 +355,26 @@ def serve_anonymous(
     return response
 
 
-def _serve_by_generation(request, slug, build, *, kind: str, timeout: int) -> HttpResponse:
-    key, generation_key = f"anonymous:{kind}:{_identity(request)}", _generation_key(slug)
-    found = cache.get_many([key, generation_key])
-    stored, generation = found.get(key), found.get(generation_key)
-    if stored is not None and generation is not None and stored[0] == generation:
-        _, content, headers = stored
-        return HttpResponse(content, headers=headers)
+def _serve_by_generation(
+    request, slug, build, *, kind: str, timeout: int, answer=None
+) -> HttpResponse:
+    # Headers and body are kept apart, each with the generation it was built
+    # under: a conditional request answered 304 never reads the body.
+    identity = f"anonymous:{kind}:{_identity(request)}"
+    head_key, body_key = f"{identity}:head", f"{identity}:body"
+    generation_key = _generation_key(slug)
+    conditional = answer is not None and _is_conditional(request)
+    found = cache.get_many([generation_key, head_key, *([] if conditional else [body_key])])
+    generation, head = found.get(generation_key), found.get(head_key)
+    if generation is not None and head is not None and head[0] == generation:
+        if conditional:
+            answered = answer(HttpResponse(headers=head[1]))
+            if answered.status_code == 304:
+                return answered
+            found = cache.get_many([body_key])
+        body = found.get(body_key)
+        if body is not None and body[0] == generation:
+            return HttpResponse(body[1], headers=head[1])
     # Only a public group's responses are stored: the database says whether
     # a group has this slug now, and whether anyone may read it.
     group = readable_groups(None).filter(slug=slug).first()
@@ -367,8 +383,16 @@ def _serve_by_generation(request, slug, build, *, kind: str, timeout: int) -> Ht
     generation = current_generation(slug)  # before anything is rendered
     response = build(group)
     if _storable(request, response):
-        cache.set(key, (generation, response.content, dict(response.items())), timeout)
+        entries = {
+            head_key: (generation, dict(response.items())),
+            body_key: (generation, response.content),
+        }
+        cache.set_many(entries, timeout)
     return response
+
+
+def _is_conditional(request: HttpRequest) -> bool:
+    return "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
 
 
 def cache_anonymous_page(view):

@@ -419,3 +419,29 @@ def test_a_group_made_private_is_hidden_from_signed_in_outsiders_at_once(client,
     assert client.get(url).status_code == 404
     client.force_login(shelf.member)
     assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("surface", [tag_feed, group_feed])
+def test_a_304_is_answered_from_the_stored_headers_alone(
+    client, shelf, surface, settings, monkeypatch
+):
+    """With a shared cache, a feed's headers and body are kept apart: a
+    reader whose copy is current is answered without the body being read."""
+    if not settings.CACHE_SHARED:
+        pytest.skip("headers and body are kept apart only with a shared cache")
+    url = surface(shelf)
+    etag = client.get(url)["ETag"]
+    body_keys = []
+    original = cache.get_many
+
+    def get_many(keys):
+        body_keys.extend(key for key in keys if key.endswith(":body"))
+        return original(keys)
+
+    monkeypatch.setattr(cache, "get_many", get_many)
+    response, queries = get(client, url, **{"If-None-Match": etag})
+    assert response.status_code == 304 and queries == 0
+    assert body_keys == []
+    response, queries = get(client, url, **{"If-None-Match": '"stale"'})
+    assert response.status_code == 200 and queries == 0
+    assert len(body_keys) == 1
