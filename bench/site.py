@@ -223,10 +223,12 @@ class Target:
 
     @property
     def cached(self) -> bool:
-        """Served from the cache: the repeat made at most two queries (a
-        version lookup, say), fewer than the first."""
+        """Served whole from the cache: an anonymous page whose repeat made at
+        most two queries (a version lookup, say), fewer than the first. A
+        signed-in response is never stored, however few queries it makes."""
         return (
             self.kind == "page"
+            and not self.signed_in
             and self.queries_first is not None
             and self.queries_repeat is not None
             and self.queries_repeat < self.queries_first
