@@ -60,7 +60,6 @@ from .models import (
     Membership,
     new_cache_version,
 )
-from .visibility import readable_groups
 
 T = TypeVar("T")
 
@@ -341,7 +340,7 @@ def serve_anonymous(
         return build(None)
     if shared_cache():
         return _serve_by_generation(request, slug, build, kind=kind, timeout=timeout, answer=answer)
-    group = readable_groups(None).filter(slug=slug).first()
+    group = _public_group(slug)
     if group is None:
         return build(None)
     key = version_key(group, kind, _identity(request))
@@ -375,9 +374,7 @@ def _serve_by_generation(
         body = found.get(body_key)
         if body is not None and body[0] == generation:
             return HttpResponse(body[1], headers=head[1])
-    # Only a public group's responses are stored: the database says whether
-    # a group has this slug now, and whether anyone may read it.
-    group = readable_groups(None).filter(slug=slug).first()
+    group = _public_group(slug)
     if group is None:
         return build(None)
     generation = current_generation(slug)  # before anything is rendered
@@ -389,6 +386,14 @@ def _serve_by_generation(
         }
         cache.set_many(entries, timeout)
     return response
+
+
+def _public_group(slug: str) -> Group | None:
+    """The group at ``slug`` when anyone may read it (``readable_groups``'
+    rule for an anonymous reader): only a public group's responses are
+    stored. Feeds build from the group handed to them here."""
+    group = group_at(slug)
+    return group if group is not None and group.is_public else None
 
 
 def _is_conditional(request: HttpRequest) -> bool:

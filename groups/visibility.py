@@ -18,6 +18,7 @@ from django.http import Http404
 from annotations.models import Highlight, Note
 from bookmarks.models import Bookmark
 
+from .caching import group_at
 from .models import Group, GroupItem, GroupNote, GroupShare, Membership
 
 
@@ -40,8 +41,6 @@ def get_readable_group(reader, slug: str) -> Group:
     most (membership is asked only of a members-only group), the first of
     them kept in a shared cache (``caching.group_at``), as every page of a
     group starts here."""
-    from .caching import group_at  # caching reads visibility: imported here
-
     group = group_at(slug)
     if group is None or not (group.is_public or is_member(reader, group)):
         raise Http404("No such group.")

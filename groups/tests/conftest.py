@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 
 from accounts.tests.factories import UserFactory
 from annotations.services import add_highlight, add_note
@@ -57,3 +58,18 @@ class Builder:
 @pytest.fixture
 def build(db):
     return Builder
+
+
+@pytest.fixture
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(params=["version", "generation"])
+def each_anonymous_cache_check(request, settings):
+    """The test twice: the anonymous cache checked against the group's
+    version in the database, and against its generation in a shared cache
+    (groups.caching)."""
+    settings.CACHE_SHARED = request.param == "generation"

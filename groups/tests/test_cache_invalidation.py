@@ -6,7 +6,6 @@ in the database, and the next request, in any process, asks the cache for a
 key nobody has filled yet."""
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -42,21 +41,10 @@ from .cached_pages import (
     tag_page,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True, params=["version", "generation"])
-def anonymous_cache_check(request, settings):
-    """Each test twice: the anonymous cache checked against the group's
-    version in the database, and against its generation in a shared cache."""
-    settings.CACHE_SHARED = request.param == "generation"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("fresh_cache", "each_anonymous_cache_check"),
+]
 
 
 @pytest.fixture

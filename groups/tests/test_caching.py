@@ -36,21 +36,10 @@ from .cached_pages import (
     tag_page,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True, params=["version", "generation"])
-def anonymous_cache_check(request, settings):
-    """Each test twice: the anonymous cache checked against the group's
-    version in the database, and against its generation in a shared cache."""
-    settings.CACHE_SHARED = request.param == "generation"
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("fresh_cache", "each_anonymous_cache_check"),
+]
 
 
 @pytest.fixture
@@ -327,6 +316,17 @@ def test_a_change_made_by_another_process_shows_at_once(client, build):
     assert "Written by another process" in body(client.get(url))
 
 
+def change_group(group, **fields):
+    """The group's settings form, changing only ``fields``."""
+    current = {
+        "name": group.name,
+        "slug": group.slug,
+        "visibility": group.visibility,
+        "description": group.description,
+    }
+    update_group(group=group, **{**current, **fields})
+
+
 # --- Privacy and lost generations ----------------------------------------------
 
 
@@ -334,14 +334,7 @@ def test_a_change_made_by_another_process_shows_at_once(client, build):
 def test_a_group_made_private_is_hidden_from_anonymous_readers_at_once(client, shelf, surface):
     url = surface(shelf)
     assert_cached(client, url)
-    group = shelf.group
-    update_group(
-        group=group,
-        name=group.name,
-        slug=group.slug,
-        visibility=Group.Visibility.PRIVATE,
-        description=group.description,
-    )
+    change_group(shelf.group, visibility=Group.Visibility.PRIVATE)
     assert client.get(url).status_code == 404
 
 
@@ -349,14 +342,7 @@ def test_a_group_made_private_is_hidden_from_anonymous_readers_at_once(client, s
 def test_a_renamed_groups_old_address_is_not_served_from_the_cache(client, shelf, surface):
     url = surface(shelf)
     assert_cached(client, url)
-    group = shelf.group
-    update_group(
-        group=group,
-        name=group.name,
-        slug="renamed",
-        visibility=group.visibility,
-        description=group.description,
-    )
+    change_group(shelf.group, slug="renamed")
     assert client.get(url).status_code == 404
 
 
@@ -371,14 +357,7 @@ def test_a_deleted_groups_pages_are_gone_at_once(client, shelf, surface):
 def test_a_new_group_at_a_freed_slug_never_gets_the_old_ones_pages(client, shelf, build):
     url = tag_page(shelf)
     assert "The item" in assert_cached(client, url)
-    group = shelf.group
-    update_group(
-        group=group,
-        name=group.name,
-        slug="moved",
-        visibility=group.visibility,
-        description=group.description,
-    )
+    change_group(shelf.group, slug="moved")
     newcomer = build(slug="reading", name="Newcomer")
     newcomer.item(tags=["architecture"], title="An item of the newcomer")
     html = body(client.get(url))
@@ -408,14 +387,7 @@ def test_a_group_made_private_is_hidden_from_signed_in_outsiders_at_once(client,
     url = surface(shelf)
     client.get(url)
     assert client.get(url).status_code == 200
-    group = shelf.group
-    update_group(
-        group=group,
-        name=group.name,
-        slug=group.slug,
-        visibility=Group.Visibility.PRIVATE,
-        description=group.description,
-    )
+    change_group(shelf.group, visibility=Group.Visibility.PRIVATE)
     assert client.get(url).status_code == 404
     client.force_login(shelf.member)
     assert client.get(url).status_code == 200

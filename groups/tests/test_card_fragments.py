@@ -2,7 +2,6 @@
 and time zone, with the view count read live (groups.fragments)."""
 
 import pytest
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,14 +13,7 @@ from groups.selectors import items_in_order
 
 from .cached_pages import PAGES, body, get, make_shelf, tag_page
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 
 def item_list(html: str) -> str:
