@@ -36,10 +36,10 @@ def views_label(count: int) -> str:
     return ngettext("%(counter)s view", "%(counter)s views", count) % {"counter": count}
 
 
-def _card_key(group: Group, item_id: int) -> str:
+def _card_keys(group: Group, item_ids: list[int]) -> dict[int, str]:
     # Language and time zone change the words and the dates on the card.
     reader = f"{get_language() or ''}:{timezone.get_current_timezone_name()}"
-    return version_key(group, "card", f"{item_id}:{reader}")
+    return {item_id: version_key(group, "card", f"{item_id}:{reader}") for item_id in item_ids}
 
 
 def rendered_cards(group: Group, item_ids: list[int]) -> list[SafeString]:
@@ -52,7 +52,7 @@ def rendered_cards(group: Group, item_ids: list[int]) -> list[SafeString]:
     if not item_ids:
         return []
     views = dict(GroupItem.objects.filter(pk__in=item_ids).values_list("pk", "view_count"))
-    keys = {item_id: _card_key(group, item_id) for item_id in item_ids}
+    keys = _card_keys(group, item_ids)
     stored = cache.get_many(list(keys.values()))
     missing = [item_id for item_id in item_ids if keys[item_id] not in stored]
     if missing:
