@@ -87,15 +87,15 @@ def test_a_signed_in_page_is_never_served_to_anonymous_readers(client, shelf):
 
 def test_a_private_groups_pages_and_feeds_are_never_stored(client, build):
     b = build(visibility=Group.Visibility.PRIVATE, slug="club")
-    b.item(tags=["architecture", "設計"], title="Members only")
+    b.featured = b.item(tags=["architecture", "設計"], title="Members only")
     client.force_login(b.member)
-    for surface in PAGES:
+    for surface in [*PAGES, item_page]:
         assert "Members only" in body(client.get(surface(b)))
     token = f"?token={b.member.feed_token}"
     private_feed = client.get(tag_feed(b) + token)
     assert "private" in private_feed["Cache-Control"]
     client.logout()
-    for surface in SURFACES:
+    for surface in [*SURFACES, item_page]:
         assert client.get(surface(b)).status_code == 404
         assert client.get(surface(b) + token).status_code in (404, 200)
     # Made public behind the cache's back (its version kept): had a member's
