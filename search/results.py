@@ -10,16 +10,20 @@ from urllib.parse import urlencode
 
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
-from annotations.models import Note
+from annotations.models import Highlight, Note
 from bookmarks.models import Bookmark, BookmarkTag, Tag
 from groups.models import Group, GroupShare
-from groups.visibility import readable_bookmarks
 
 from .indexing import cached_texts
 from .query import Query
 from .snippets import Marker, plain
+
+#: Characters of a result's address shown under its title.
+SHOWN_URL_LENGTH = 100
 
 
 @dataclass
@@ -35,32 +39,32 @@ class Result:
     context: SafeString | None = None
     #: (tag name, the search for that tag), by tag key.
     tags: list[tuple[str, str]] = field(default_factory=list)
+    #: The start of the page's address, as shown under the title.
+    shown_url: str = ""
+    #: When it was saved, in the reader's time zone: as shown, and for <time>.
+    saved_on: str = ""
+    saved_at: str = ""
 
 
-def results(reader, bookmarks: list[Bookmark], query: Query, group: Group | None) -> list[Result]:
+def results(bookmarks: list[Bookmark], query: Query, group: Group | None) -> list[Result]:
     """Each bookmark of a page of results with its snippet and tags.
 
-    Rows are read as tuples, not models: a page shows some hundred
-    highlights, notes and tags, and only a few of their columns."""
+    ``bookmarks`` are a page of ``search.selectors.find``'s, which only
+    finds what the reader may open: their highlights, sticky notes and tags
+    travel with them, and are read here by their ids. Rows are read as
+    tuples, not models: a page shows some hundred highlights, notes and tags,
+    and only a few of their columns."""
     ids = [bookmark.pk for bookmark in bookmarks]
     marker = Marker(query.include)
     highlights, notes, tags = defaultdict(list), defaultdict(list), defaultdict(list)
-    # Readable by construction; checked through groups.visibility all the
-    # same, once, with the ids inside so that no database reads every
-    # readable bookmark first, and their highlights read along (a bookmark
-    # without any comes once, with None). The rest is read by these ids.
-    readable = set()
     for bookmark_id, pk, quote in (
-        readable_bookmarks(reader)
-        .filter(pk__in=ids)
-        .order_by("pk", "highlights__ordinal", "highlights__pk")
-        .values_list("pk", "highlights__pk", "highlights__quote")
+        Highlight.objects.filter(bookmark_id__in=ids)
+        .order_by("bookmark_id", "ordinal", "pk")
+        .values_list("bookmark_id", "pk", "quote")
     ):
-        readable.add(bookmark_id)
-        if pk is not None:
-            highlights[bookmark_id].append((pk, quote))
+        highlights[bookmark_id].append((pk, quote))
     for bookmark_id, highlight_id, text in (
-        Note.objects.filter(bookmark_id__in=readable)
+        Note.objects.filter(bookmark_id__in=ids)
         .order_by("created_at", "pk")
         .values_list("bookmark_id", "highlight_id", "text")
     ):
@@ -68,7 +72,7 @@ def results(reader, bookmarks: list[Bookmark], query: Query, group: Group | None
     # Each link's tag read by its primary key: PostgreSQL would join the
     # links to the tags by hashing the whole tag table.
     tag = Tag.objects.filter(pk=OuterRef("tag_id"))
-    for bookmark_id, name, key in BookmarkTag.objects.filter(bookmark_id__in=readable).values_list(
+    for bookmark_id, name, key in BookmarkTag.objects.filter(bookmark_id__in=ids).values_list(
         "bookmark_id", Subquery(tag.values("name")), Subquery(tag.values("key"))
     ):
         tags[bookmark_id].append((key, name))
@@ -80,8 +84,12 @@ def results(reader, bookmarks: list[Bookmark], query: Query, group: Group | None
             )
         )
     searches = reverse("search:results") + "?"
+    # Formatted here, not by template filters: a third of a page's rendering
+    # went to twenty dates and addresses.
+    date_format = gettext("d M y")
     found = []
     for bookmark in bookmarks:
+        saved_at = timezone.localtime(bookmark.created_at)
         url = (
             reverse("groups:item", args=[group.slug, items[bookmark.pk]])
             if bookmark.pk in items
@@ -92,11 +100,18 @@ def results(reader, bookmarks: list[Bookmark], query: Query, group: Group | None
             url=url,
             title=marker.mark(bookmark.display_title),
             tags=[(name, searches + _tag_query(name)) for _, name in sorted(tags[bookmark.pk])],
+            shown_url=_shortened(bookmark.page.url, SHOWN_URL_LENGTH),
+            saved_on=dateformat.format(saved_at, date_format),
+            saved_at=saved_at.isoformat(),
         )
         _snippet(result, marker, highlights[bookmark.pk], notes[bookmark.pk])
         found.append(result)
     _cached_snippets([r for r in found if r.snippet is None], marker)
     return found
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _tag_query(name: str) -> str:

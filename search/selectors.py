@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from bookmarks.models import Bookmark, BookmarkTag, Tag
@@ -43,6 +43,8 @@ RECENT_ENTRIES = (5_000, 50_000)
 #: found: a word that common stays that common for a minute, and a page that
 #: comes out short of it is counted again (see remembered_count).
 MORE_THAN_LIMIT_TTL = 60
+#: How long the time of the RECENT_ENTRIES-th newest entry is kept (_recent_since).
+RECENT_SINCE_TTL = 60
 #: PostgreSQL cancels a search's count or page after this long: whatever plan
 #: the database picks for an odd query, it cannot hold a web worker for long.
 TIME_LIMIT_MS = 3000
@@ -159,6 +161,21 @@ def _more_key(reader, query: Query) -> str:
     return f"search:more:{COUNT_LIMIT}:{who}:{digest}"
 
 
+#: What a result shows of its bookmark, its page and its owner (search.results
+#: and the result template): a page of results reads no other column.
+RESULT_FIELDS = (
+    "title",
+    "description",
+    "url",
+    "is_private",
+    "created_at",
+    "page__url",
+    "page__title",
+    "user__username",
+    "user__display_name",
+)
+
+
 def page_of(found: Found, window: Window, *, count: int) -> list[Bookmark]:
     """The window's page, newest first.
 
@@ -174,19 +191,36 @@ def page_of(found: Found, window: Window, *, count: int) -> list[Bookmark]:
     expected = window.end_index - window.offset
     if expected <= 0:
         return []
-    rows = found.bookmarks.select_related("page", "user")
+    rows = found.bookmarks.select_related("page", "user").only(*RESULT_FIELDS)
     page = slice(window.offset, window.offset + expected)
     if found.by_words and count > COUNT_LIMIT:
         by_entry = rows.order_by("-search_entry__created_at", "-search_entry__bookmark")
         for size in RECENT_ENTRIES:
-            newest = SearchEntry.objects.order_by("-created_at", "-bookmark")[size - 1 : size]
-            recent = by_entry.filter(
-                search_entry__created_at__gte=Subquery(newest.values("created_at"))
-            )
-            found_rows = list(recent[page])
+            since = _recent_since(size)
+            if since is None:
+                # Fewer entries than that: walking all of them is the whole answer.
+                return list(by_entry[page])
+            found_rows = list(by_entry.filter(search_entry__created_at__gte=since)[page])
             if len(found_rows) == expected:
                 return found_rows
     return list(rows.order_by("-created_at", "-pk")[page])
+
+
+def _recent_since(size: int):
+    """When the ``size``-th newest entry was made (None when there are fewer),
+    kept for RECENT_SINCE_TTL.
+
+    Any time gives page_of the right page, since it only bounds where the
+    first look stops: one a little stale makes that look a little longer (new
+    entries since) or shorter (entries deleted), never wrong. Kept, it spares
+    every search of a common word a walk over ``size`` index entries."""
+    key = f"search:recent-since:{size}"
+    kept = cache.get(key)
+    if kept is None:
+        newest = SearchEntry.objects.order_by("-created_at", "-bookmark")
+        kept = [newest.values_list("created_at", flat=True)[size - 1 : size].first()]
+        cache.set(key, kept, RECENT_SINCE_TTL)
+    return kept[0]
 
 
 @contextmanager

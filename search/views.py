@@ -56,7 +56,7 @@ def search(request):
         return render(request, "search/results.html", context)
     context.update(
         searched=True,
-        results=results(request.user, page, query, found.group),
+        results=results(page, query, found.group),
         group=found.group,
         window=window,
         more=count > COUNT_LIMIT,

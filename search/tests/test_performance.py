@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -148,6 +149,31 @@ def test_a_common_words_page_from_the_newest_entries_is_the_right_page(monkeypat
             window = Window(number=number, per_page=per_page, count=shown)
             page = page_of(found, window, count=count)
             assert page == everything[window.offset : window.end_index], (per_page, number)
+
+
+@pytest.mark.parametrize("kept", ["too new", "too old", "none"])
+def test_a_kept_time_of_the_newest_entries_never_changes_a_page(monkeypatch, library, kept):
+    """The time of the Nth newest entry is kept for a minute; whatever time
+    is kept (entries added or deleted since), every page is the plain sort's."""
+    monkeypatch.setattr(selectors, "COUNT_LIMIT", 5)
+    monkeypatch.setattr(selectors, "RECENT_ENTRIES", (3, 8))
+    owner = UserFactory()
+    for n in range(24):
+        when = BASE_TIME + timedelta(days=(n * 7) % 24)
+        library.save(owner, title="zinnia" if n % 2 else "aster", created_at=when)
+    times = {
+        "too new": BASE_TIME + timedelta(days=30),
+        "too old": BASE_TIME - timedelta(days=30),
+        "none": None,
+    }
+    for size in selectors.RECENT_ENTRIES:
+        cache.set(f"search:recent-since:{size}", [times[kept]], 60)
+    found = find(owner, parse("zinnia"))
+    everything = list(found.bookmarks.order_by("-created_at", "-pk"))
+    for number in range(1, 7):
+        window = Window(number=number, per_page=1, count=6)
+        page = page_of(found, window, count=6)
+        assert page == everything[window.offset : window.end_index], number
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL time limit")

@@ -103,3 +103,13 @@ def test_the_query_itself_is_escaped_wherever_it_is_shown(client, db):
     html = search(client, f'"><img src=x onerror=alert(1)> {SCRIPT}').content.decode()
     assert "<img src=x" not in html and SCRIPT not in html
     assert 'value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt; &lt;script&gt;' in html
+
+
+def test_each_result_shows_its_address_shortened_and_when_it_was_saved(client, user, library):
+    long_path = "/".join(["segment"] * 30)
+    library.save(user, title="Sorrel", url=f"https://example.org/{long_path}")
+    html = search(client, "sorrel").content.decode()
+    shown = f"https://example.org/{long_path}"[:99] + "…"
+    assert f'<p class="meta">{shown}</p>' in html
+    # BASE_TIME plus a minute, in the site's time zone, as the tag pages write it.
+    assert '<time datetime="2024-03-12T09:31:00+00:00">12 Mar 24</time>' in html
