@@ -8,7 +8,6 @@ a bookmark that did not change, is harmless.
 """
 
 import logging
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
@@ -18,11 +17,12 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from annotations.models import Highlight, Note
-from bookmarks.models import Bookmark, BookmarkTag, Page, Snapshot
+from bookmarks.models import Bookmark, Page, Snapshot
 from bookmarks.selectors import newest_cached_snapshot_id
 
 from . import text
 from .models import SearchEntry
+from .shown import shown_of
 
 logger = logging.getLogger(__name__)
 
@@ -33,15 +33,26 @@ CACHED_TEXT_LIMIT = 20_000
 BATCH_SIZE = 500
 
 
-def cached_texts(page_ids: Iterable[int]) -> dict[int, str]:
-    """The start of each page's cached copy's text (the copy readers are shown)."""
+def cached_copies(page_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
+    """Each page's cached copy (the one readers are shown): its snapshot id
+    and the start of its text, by page id."""
     shown = Page.objects.filter(pk__in=list(page_ids)).values(
         snapshot_id=newest_cached_snapshot_id("pk")
     )
     rows = (
         Snapshot.objects.filter(pk__in=shown)
         .annotate(head=Substr("text", 1, CACHED_TEXT_LIMIT))
-        .values_list("page_id", "head")
+        .values_list("page_id", "pk", "head")
+    )
+    return {page_id: (pk, head) for page_id, pk, head in rows}
+
+
+def copy_texts(snapshot_ids: Iterable[int]) -> dict[int, str]:
+    """The start of these cached copies' texts (as indexed), by snapshot id."""
+    rows = (
+        Snapshot.objects.filter(pk__in=list(snapshot_ids), status=Snapshot.Status.OK)
+        .annotate(head=Substr("text", 1, CACHED_TEXT_LIMIT))
+        .values_list("pk", "head")
     )
     return dict(rows)
 
@@ -61,29 +72,24 @@ def build_entries(bookmark_ids: Iterable[int], *, indexed_at) -> list[SearchEntr
             "page__url",
         )
     )
-    extras = defaultdict(list)
-    for bookmark_id, name in BookmarkTag.objects.filter(bookmark_id__in=ids).values_list(
-        "bookmark_id", "tag__name"
-    ):
-        extras[bookmark_id].append(name)
-    for model, field in ((Highlight, "quote"), (Note, "text")):
-        for bookmark_id, value in model.objects.filter(bookmark_id__in=ids).values_list(
-            "bookmark_id", field
-        ):
-            extras[bookmark_id].append(value)
-    cached = cached_texts({bookmark.page_id for bookmark in bookmarks})
+    copies = cached_copies({bookmark.page_id for bookmark in bookmarks})
+    shown = shown_of(bookmarks, {page_id: copy[0] for page_id, copy in copies.items()})
     entries = []
     for bookmark in bookmarks:
         page = bookmark.page
         parts = [bookmark.title, bookmark.description]
         parts += [value for value in (page.title, page.description) if value not in parts]
         parts.append(_host(page.url))
-        parts += extras[bookmark.pk]
-        parts.append(cached.get(page.pk) or "")
+        of_bookmark = shown[bookmark.pk]
+        parts += [name for _, name in of_bookmark["tags"]]
+        parts += [quote for _, quote in of_bookmark["highlights"]]
+        parts += [note for _, note in of_bookmark["notes"]]
+        parts.append(copies.get(page.pk, (None, ""))[1])
         entries.append(
             SearchEntry(
                 bookmark_id=bookmark.pk,
                 document=text.document([part for part in parts if part]),
+                shown=of_bookmark,
                 created_at=bookmark.created_at,
                 indexed_at=indexed_at,
             )
@@ -115,7 +121,7 @@ def _reindex_batch(ids: list[int], *, attempt: int = 1) -> int:
                 entries,
                 update_conflicts=True,
                 unique_fields=["bookmark"],
-                update_fields=["document", "indexed_at", "created_at"],
+                update_fields=["document", "shown", "indexed_at", "created_at"],
             )
     except IntegrityError:
         # A bookmark was deleted between reading and writing: read again.
@@ -143,6 +149,7 @@ def stale_bookmark_ids() -> set[int]:
     ok = Snapshot.Status.OK
     queries = [
         Bookmark.objects.filter(search_entry__isnull=True).values_list("pk", flat=True),
+        Bookmark.objects.filter(search_entry__shown__isnull=True).values_list("pk", flat=True),
         Bookmark.objects.filter(updated_at__gt=entry_time).values_list("pk", flat=True),
         Highlight.objects.filter(
             updated_at__gt=F("bookmark__search_entry__indexed_at")

@@ -55,6 +55,11 @@ class SearchEntry(models.Model):
     #: Title, description, tags, highlights, sticky notes, host and the start of
     #: the cached copy's text, as index words (see search.text).
     document = DocumentField(_("document"), blank=True)
+    #: What a result shows of the bookmark besides its own columns: its
+    #: highlights, sticky notes, tags and indexed cached copy, as they were
+    #: when the document was built (search.shown). Null in an entry written
+    #: before there was such a column: results then read them afresh.
+    shown = models.JSONField(_("shown in results"), null=True, blank=True)
     #: When the document was built; older than a change means stale.
     indexed_at = models.DateTimeField(_("indexed"))
     #: The bookmark's, copied so that "newest matches first" can walk this

@@ -1,25 +1,25 @@
 """What each result shows: its title and the passage that matched, marked,
 its tags, and where it leads. A fixed number of queries for a page of any
-size: which of them the reader may read (checked again) with their
-highlights, sticky notes, tags, group items and cached text, one each.
+size: the highlights, sticky notes, tags, group items and cached text of
+the page's bookmarks, one each.
 """
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from annotations.models import Highlight, Note
-from bookmarks.models import Bookmark, BookmarkTag, Tag
+from bookmarks.models import Bookmark
 from groups.models import Group, GroupShare
 
-from .indexing import cached_texts
+from .indexing import cached_copies, copy_texts
 from .query import Query
+from .shown import shown_of
 from .snippets import Marker, plain
 
 #: Characters of a result's address shown under its title.
@@ -37,8 +37,8 @@ class Result:
     snippet: SafeString | None = None
     #: For a sticky note on a highlight: the highlight's quote.
     context: SafeString | None = None
-    #: (tag name, the search for that tag), by tag key.
-    tags: list[tuple[str, str]] = field(default_factory=list)
+    #: Its tags by key, each a list item linking to the search for it.
+    tag_links: SafeString = SafeString("")
     #: The start of the page's address, as shown under the title.
     shown_url: str = ""
     #: When it was saved, in the reader's time zone: as shown, and for <time>.
@@ -49,33 +49,12 @@ class Result:
 def results(bookmarks: list[Bookmark], query: Query, group: Group | None) -> list[Result]:
     """Each bookmark of a page of results with its snippet and tags.
 
-    ``bookmarks`` are a page of ``search.selectors.find``'s, which only
-    finds what the reader may open: their highlights, sticky notes and tags
-    travel with them, and are read here by their ids. Rows are read as
-    tuples, not models: a page shows some hundred highlights, notes and tags,
-    and only a few of their columns."""
+    ``bookmarks`` are a page of ``search.selectors.page_of``: what the reader
+    may open, each with its search entry, which keeps the highlights, sticky
+    notes, tags and cached copy the result shows (``search.shown``)."""
     ids = [bookmark.pk for bookmark in bookmarks]
     marker = Marker(query.include)
-    highlights, notes, tags = defaultdict(list), defaultdict(list), defaultdict(list)
-    for bookmark_id, pk, quote in (
-        Highlight.objects.filter(bookmark_id__in=ids)
-        .order_by("bookmark_id", "ordinal", "pk")
-        .values_list("bookmark_id", "pk", "quote")
-    ):
-        highlights[bookmark_id].append((pk, quote))
-    for bookmark_id, highlight_id, text in (
-        Note.objects.filter(bookmark_id__in=ids)
-        .order_by("created_at", "pk")
-        .values_list("bookmark_id", "highlight_id", "text")
-    ):
-        notes[bookmark_id].append((highlight_id, text))
-    # Each link's tag read by its primary key: PostgreSQL would join the
-    # links to the tags by hashing the whole tag table.
-    tag = Tag.objects.filter(pk=OuterRef("tag_id"))
-    for bookmark_id, name, key in BookmarkTag.objects.filter(bookmark_id__in=ids).values_list(
-        "bookmark_id", Subquery(tag.values("name")), Subquery(tag.values("key"))
-    ):
-        tags[bookmark_id].append((key, name))
+    shown = _shown(bookmarks)
     items = {}
     if group is not None:
         items = dict(
@@ -87,31 +66,71 @@ def results(bookmarks: list[Bookmark], query: Query, group: Group | None) -> lis
     # Formatted here, not by template filters: a third of a page's rendering
     # went to twenty dates and addresses.
     date_format = gettext("d M y")
+    bookmark_url = _url_ending_in_id("bookmarks:detail")
+    item_url = _url_ending_in_id("groups:item", group.slug) if items else None
     found = []
     for bookmark in bookmarks:
         saved_at = timezone.localtime(bookmark.created_at)
-        url = (
-            reverse("groups:item", args=[group.slug, items[bookmark.pk]])
-            if bookmark.pk in items
-            else reverse("bookmarks:detail", args=[bookmark.pk])
-        )
+        url = item_url(items[bookmark.pk]) if bookmark.pk in items else bookmark_url(bookmark.pk)
         result = Result(
             bookmark,
             url=url,
             title=marker.mark(bookmark.display_title),
-            tags=[(name, searches + _tag_query(name)) for _, name in sorted(tags[bookmark.pk])],
+            tag_links=_tag_links(searches, shown[bookmark.pk]["tags"]),
             shown_url=_shortened(bookmark.page.url, SHOWN_URL_LENGTH),
             saved_on=dateformat.format(saved_at, date_format),
             saved_at=saved_at.isoformat(),
         )
-        _snippet(result, marker, highlights[bookmark.pk], notes[bookmark.pk])
+        of_bookmark = shown[bookmark.pk]
+        _snippet(result, marker, of_bookmark["highlights"], of_bookmark["notes"])
         found.append(result)
-    _cached_snippets([r for r in found if r.snippet is None], marker)
+    _cached_snippets(
+        [(r, shown[r.bookmark.pk]["copy"]) for r in found if r.snippet is None], marker
+    )
     return found
+
+
+def _shown(bookmarks: list[Bookmark]) -> dict[int, dict]:
+    """What each bookmark's entry keeps for its result (page_of reads it
+    with the bookmark, as ``shown``), by bookmark id; read afresh, the way
+    the entry is built, for a bookmark with no entry yet (a bulk import
+    before the sweep, found by #tag, user: or group:) or one written before
+    entries kept it."""
+    shown, missing = {}, []
+    for bookmark in bookmarks:
+        if kept := getattr(bookmark, "shown", None):
+            shown[bookmark.pk] = kept
+        else:
+            missing.append(bookmark)
+    if missing:
+        copies = cached_copies({bookmark.page_id for bookmark in missing})
+        shown.update(shown_of(missing, {page_id: copy[0] for page_id, copy in copies.items()}))
+    return shown
+
+
+def _url_ending_in_id(name: str, *args) -> Callable[[int], str]:
+    """``reverse(name, args=[*args, id])`` for the many ids of a page at the
+    cost of one reverse (a reverse is a good part of a result's time)."""
+    url = reverse(name, args=[*args, 0])
+    if not url.endswith("/0/"):
+        raise ValueError(f"The URL {name} does not end with its id.")
+    head = url.removesuffix("0/")
+    return lambda pk: f"{head}{pk}/"
 
 
 def _shortened(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _tag_links(searches: str, tags: list[list[str]]) -> SafeString:
+    # Markup made here rather than by a template loop: a tag is a few
+    # microseconds this way, against some twelve looped in a template, and a
+    # page of results shows fifty of them. format_html escapes both parts.
+    return format_html_join(
+        "",
+        '<li><a class="tag" rel="tag" href="{}">{}</a></li>',
+        ((searches + _tag_query(name), name) for _, name in tags),
+    )
 
 
 def _tag_query(name: str) -> str:
@@ -137,14 +156,15 @@ def _snippet(result: Result, marker: Marker, highlights, notes) -> None:
         result.kind, result.snippet = "description", passage
 
 
-def _cached_snippets(pending: list[Result], marker: Marker) -> None:
-    """A passage of the cached copy where nothing else matched; the
-    description's start where that does not match either."""
+def _cached_snippets(pending: list[tuple[Result, int | None]], marker: Marker) -> None:
+    """A passage of the cached copy (the one indexed) where nothing else
+    matched; the description's start where that does not match either.
+    ``pending``: each result with its copy's snapshot id."""
     texts = {}
     if pending and marker.pattern is not None:
-        texts = cached_texts({result.bookmark.page_id for result in pending})
-    for result in pending:
-        if passage := marker.passage(texts.get(result.bookmark.page_id) or ""):
+        texts = copy_texts({copy for _, copy in pending if copy is not None})
+    for result, copy in pending:
+        if passage := marker.passage(texts.get(copy) or ""):
             result.kind, result.snippet = "cached", passage
         elif result.bookmark.description:
             result.kind, result.snippet = "description", plain(result.bookmark.description)

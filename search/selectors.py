@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from bookmarks.models import Bookmark, BookmarkTag, Tag
@@ -162,7 +162,8 @@ def _more_key(reader, query: Query) -> str:
 
 
 #: What a result shows of its bookmark, its page and its owner (search.results
-#: and the result template): a page of results reads no other column.
+#: and the result template): a page of results reads no other column, and
+#: what its search entry keeps for it as ``shown`` (search.shown).
 RESULT_FIELDS = (
     "title",
     "description",
@@ -191,7 +192,11 @@ def page_of(found: Found, window: Window, *, count: int) -> list[Bookmark]:
     expected = window.end_index - window.offset
     if expected <= 0:
         return []
-    rows = found.bookmarks.select_related("page", "user").only(*RESULT_FIELDS)
+    rows = (
+        found.bookmarks.select_related("page", "user")
+        .only(*RESULT_FIELDS)
+        .annotate(shown=F("search_entry__shown"))
+    )
     page = slice(window.offset, window.offset + expected)
     if found.by_words and count > COUNT_LIMIT:
         by_entry = rows.order_by("-search_entry__created_at", "-search_entry__bookmark")

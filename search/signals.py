@@ -38,7 +38,6 @@ _HIGHLIGHT_FIELDS_NOT_SEARCHED = {
     "end",
     "snapshot",
     "anchor_state",
-    "ordinal",
 }
 
 
