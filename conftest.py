@@ -30,3 +30,14 @@ def other_user(db):
     from accounts.tests.factories import UserFactory
 
     return UserFactory()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's language: a request through the test
+    client leaves its reader's language active in the thread, as Django's
+    LocaleMiddleware does, and the next test must not read in it."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
