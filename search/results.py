@@ -6,7 +6,7 @@ the page's bookmarks, one each.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -144,7 +144,7 @@ def _tag_links(searches: str, tags: list[list[str]]) -> SafeString:
 
 
 def _tag_query(name: str) -> str:
-    return urlencode({"q": f'#"{name}"' if " " in name else f"#{name}"})
+    return "q=" + quote_plus(f'#"{name}"' if " " in name else f"#{name}")
 
 
 def _snippet(result: Result, marker: Marker, highlights, notes) -> None:
