@@ -125,8 +125,10 @@ def _tagged(tag: Tag) -> Q:
 
 
 def count_of(found: Found) -> int:
-    """How many, up to COUNT_LIMIT + 1 (meaning more than the limit)."""
-    return found.bookmarks.order_by()[: COUNT_LIMIT + 1].count()
+    """How many, up to COUNT_LIMIT + 1 (meaning more than the limit); TooSlow
+    past TIME_LIMIT_MS."""
+    with time_limit():
+        return found.bookmarks.order_by()[: COUNT_LIMIT + 1].count()
 
 
 def remembered_count(reader, query: Query) -> int | None:
@@ -188,7 +190,12 @@ def page_of(found: Found, window: Window, *, count: int) -> list[Bookmark]:
     entries first (the index and a range of the entries' time index,
     together): if they hold the whole page, it is the right page, as every
     entry left out is older. Otherwise, and for fewer matches, every match
-    is read and sorted, which is cheap when there are few."""
+    is read and sorted, which is cheap when there are few.
+
+    That last query is the one whose cost grows with the data (a tag or a
+    person alone, an odd mix of words): it runs under time_limit and may
+    raise TooSlow. The looks among the newest entries are bounded by
+    RECENT_ENTRIES, so the common case pays for no limit."""
     expected = window.end_index - window.offset
     if expected <= 0:
         return []
@@ -208,7 +215,8 @@ def page_of(found: Found, window: Window, *, count: int) -> list[Bookmark]:
             found_rows = list(by_entry.filter(search_entry__created_at__gte=since)[page])
             if len(found_rows) == expected:
                 return found_rows
-    return list(rows.order_by("-created_at", "-pk")[page])
+    with time_limit():
+        return list(rows.order_by("-created_at", "-pk")[page])
 
 
 def _recent_since(size: int):
@@ -231,7 +239,9 @@ def _recent_since(size: int):
 @contextmanager
 def time_limit() -> Iterator[None]:
     """Raise TooSlow when PostgreSQL cancels a statement run inside after
-    TIME_LIMIT_MS. (SQLite serves one machine; it has no such limit.)"""
+    TIME_LIMIT_MS. (SQLite serves one machine; it has no such limit.) It
+    costs three statements (a transaction and the setting), so it wraps the
+    searches whose cost is not bounded, not every one."""
     if connection.vendor != "postgresql":
         yield
         return

@@ -19,7 +19,6 @@ from .selectors import (
     page_of,
     remember_count,
     remembered_count,
-    time_limit,
 )
 
 
@@ -34,21 +33,20 @@ def search(request):
         context["error"] = found.error
         return render(request, "search/results.html", context)
     try:
-        with time_limit():
-            count = remembered = remembered_count(request.user, query)
-            if count is None:
-                count = count_of(found)
-                remember_count(request.user, query, count)
+        count = remembered = remembered_count(request.user, query)
+        if count is None:
+            count = count_of(found)
+            remember_count(request.user, query, count)
+        window = read_window(request.GET, count=min(count, COUNT_LIMIT))
+        page = page_of(found, window, count=count)
+        if remembered is not None and len(page) < window.end_index - window.offset:
+            # Fewer matches than remembered: counted again, the page is
+            # what it would have been had nothing been remembered (a page
+            # past the new end is a 404, as always).
+            forget_count(request.user, query)
+            count = count_of(found)
             window = read_window(request.GET, count=min(count, COUNT_LIMIT))
             page = page_of(found, window, count=count)
-            if remembered is not None and len(page) < window.end_index - window.offset:
-                # Fewer matches than remembered: counted again, the page is
-                # what it would have been had nothing been remembered (a
-                # page past the new end is a 404, as always).
-                forget_count(request.user, query)
-                count = count_of(found)
-                window = read_window(request.GET, count=min(count, COUNT_LIMIT))
-                page = page_of(found, window, count=count)
     except TooSlow:
         context["error"] = _(
             "That search took too long. Add a word, a #tag, group: or user: to narrow it."

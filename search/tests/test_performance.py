@@ -10,13 +10,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.tests.factories import UserFactory
+from bookmarks.models import Bookmark
+from bookmarks.tests.factories import BookmarkFactory
 from groups.models import Group, Membership
 from groups.pagination import Window
 from groups.services import add_member, create_group, share_bookmark
 from groups.tests.test_indexes import plan
 from search import selectors
 from search.query import parse
-from search.selectors import TooSlow, count_of, find, page_of, time_limit
+from search.selectors import Found, TooSlow, count_of, find, page_of, time_limit
 
 from .conftest import BASE_TIME, result_ids, search
 
@@ -177,18 +179,40 @@ def test_a_kept_time_of_the_newest_entries_never_changes_a_page(monkeypatch, lib
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL time limit")
-def test_a_search_that_runs_too_long_is_stopped_with_a_message(client, monkeypatch, db):
+@pytest.mark.parametrize("slow", ["the count", "the page"])
+def test_a_search_that_runs_too_long_is_stopped_with_a_message(client, monkeypatch, user, slow):
+    """The count and the page read from every match run under the limit: a
+    statement that outlasts it is cancelled by PostgreSQL and the reader is
+    told to narrow the search."""
     monkeypatch.setattr(selectors, "TIME_LIMIT_MS", 50)
-
-    def slow_count(found):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_sleep(1)")
-        return 0
-
-    monkeypatch.setattr("search.views.count_of", slow_count)
-    response = search(client, "anything")
+    BookmarkFactory(user=user, is_private=False)
+    # Every row the database looks at costs it a fifth of a second.
+    slow_rows = Bookmark.objects.extra(where=["pg_sleep(0.2) IS NOT NULL"])  # noqa: S610
+    monkeypatch.setattr("search.views.find", lambda reader, query: Found(slow_rows))
+    if slow == "the page":
+        monkeypatch.setattr("search.views.remembered_count", lambda reader, query: 1)
+    response = search(client, "#anything")
     assert response.status_code == 200
     assert "That search took too long." in response.content.decode()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL time limit")
+def test_a_common_words_page_among_the_newest_entries_sets_no_time_limit(
+    client, monkeypatch, library
+):
+    """The look among the newest entries is bounded: it pays for no limit
+    (a transaction and a setting), which only the unbounded reads need."""
+    monkeypatch.setattr(selectors, "RECENT_ENTRIES", (25, 50))
+    owner = UserFactory()
+    for _ in range(22):
+        library.save(owner, title="zinnia")
+    client.force_login(owner)
+    # As when this reader's search found more than the limit a moment ago.
+    more = selectors.COUNT_LIMIT + 1
+    monkeypatch.setattr("search.views.remembered_count", lambda reader, query: more)
+    with CaptureQueriesContext(connection) as captured:
+        assert len(result_ids(search(client, "zinnia"))) == 20
+    assert not [q for q in captured if "statement_timeout" in q["sql"]]
 
 
 def test_the_time_limit_lets_other_errors_through(db):
