@@ -14,11 +14,11 @@ from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_noop
 
-from bookmarks.models import Bookmark
 from groups.models import Group, GroupShare
 
 from .indexing import cached_copies, copy_texts
 from .query import Query
+from .selectors import Hit
 from .shown import shown_of
 from .snippets import Marker, plain
 
@@ -32,7 +32,7 @@ SAVED_BY = gettext_noop(
 
 @dataclass
 class Result:
-    bookmark: Bookmark
+    bookmark: Hit
     #: Where the title leads: the group item under group:, else the bookmark.
     url: str
     title: SafeString
@@ -49,7 +49,7 @@ class Result:
     saved_by: SafeString = SafeString("")
 
 
-def results(bookmarks: list[Bookmark], query: Query, group: Group | None) -> list[Result]:
+def results(bookmarks: list[Hit], query: Query, group: Group | None) -> list[Result]:
     """Each bookmark of a page of results with its snippet and tags.
 
     ``bookmarks`` are a page of ``search.selectors.page_of``: what the reader
@@ -81,11 +81,11 @@ def results(bookmarks: list[Bookmark], query: Query, group: Group | None) -> lis
             url=url,
             title=marker.mark(bookmark.display_title),
             tag_links=_tag_links(searches, shown[bookmark.pk]["tags"]),
-            shown_url=_shortened(bookmark.page.url, SHOWN_URL_LENGTH),
+            shown_url=_shortened(bookmark.page_url, SHOWN_URL_LENGTH),
             saved_by=mark_safe(  # noqa: S308 - our words; each value escaped
                 saved_by
                 % {
-                    "name": escape(bookmark.user.name),
+                    "name": escape(bookmark.owner_name),
                     "date": escape(dateformat.format(saved_at, date_format)),
                     "iso": escape(saved_at.isoformat()),
                 }
@@ -100,16 +100,16 @@ def results(bookmarks: list[Bookmark], query: Query, group: Group | None) -> lis
     return found
 
 
-def _shown(bookmarks: list[Bookmark]) -> dict[int, dict]:
+def _shown(bookmarks: list[Hit]) -> dict[int, dict]:
     """What each bookmark's entry keeps for its result (page_of reads it
-    with the bookmark, as ``shown``), by bookmark id; read afresh, the way
+    with the bookmark), by bookmark id; read afresh, the way
     the entry is built, for a bookmark with no entry yet (a bulk import
     before the sweep, found by #tag, user: or group:) or one written before
     entries kept it."""
     shown, missing = {}, []
     for bookmark in bookmarks:
-        if kept := getattr(bookmark, "shown", None):
-            shown[bookmark.pk] = kept
+        if bookmark.shown is not None:
+            shown[bookmark.pk] = bookmark.shown
         else:
             missing.append(bookmark)
     if missing:

@@ -14,11 +14,12 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from bookmarks.models import Bookmark, BookmarkTag, Tag
@@ -163,23 +164,53 @@ def _more_key(reader, query: Query) -> str:
     return f"search:more:{COUNT_LIMIT}:{who}:{digest}"
 
 
-#: What a result shows of its bookmark, its page and its owner (search.results
-#: and the result template): a page of results reads no other column, and
-#: what its search entry keeps for it as ``shown`` (search.shown).
-RESULT_FIELDS = (
+@dataclass(frozen=True)
+class Hit:
+    """A bookmark found, with the columns its result shows (search.results):
+    read as a row, not as three models, since a page of results shows only
+    these few of them."""
+
+    pk: int
+    title: str
+    description: str
+    url: str
+    is_private: bool
+    created_at: datetime
+    page_id: int
+    page_url: str
+    page_title: str
+    username: str
+    display_name: str
+    #: What its search entry keeps for it (search.shown); None without one.
+    shown: dict | None
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.page_title or self.url
+
+    @property
+    def owner_name(self) -> str:
+        """As ``User.name``: the display name, else the username."""
+        return self.display_name.strip() or self.username
+
+
+HIT_COLUMNS = (
+    "pk",
     "title",
     "description",
     "url",
     "is_private",
     "created_at",
+    "page_id",
     "page__url",
     "page__title",
     "user__username",
     "user__display_name",
+    "search_entry__shown",
 )
 
 
-def page_of(found: Found, window: Window, *, count: int) -> list[Bookmark]:
+def page_of(found: Found, window: Window, *, count: int) -> list[Hit]:
     """The window's page, newest first.
 
     The full-text index finds matches in no useful order, so the newest 20
@@ -199,11 +230,7 @@ def page_of(found: Found, window: Window, *, count: int) -> list[Bookmark]:
     expected = window.end_index - window.offset
     if expected <= 0:
         return []
-    rows = (
-        found.bookmarks.select_related("page", "user")
-        .only(*RESULT_FIELDS)
-        .annotate(shown=F("search_entry__shown"))
-    )
+    rows = found.bookmarks.values_list(*HIT_COLUMNS)
     page = slice(window.offset, window.offset + expected)
     if found.by_words and count > COUNT_LIMIT:
         by_entry = rows.order_by("-search_entry__created_at", "-search_entry__bookmark")
@@ -211,12 +238,18 @@ def page_of(found: Found, window: Window, *, count: int) -> list[Bookmark]:
             since = _recent_since(size)
             if since is None:
                 # Fewer entries than that: walking all of them is the whole answer.
-                return list(by_entry[page])
-            found_rows = list(by_entry.filter(search_entry__created_at__gte=since)[page])
+                return _hits(by_entry[page])
+            found_rows = _hits(by_entry.filter(search_entry__created_at__gte=since)[page])
             if len(found_rows) == expected:
                 return found_rows
     with time_limit():
-        return list(rows.order_by("-created_at", "-pk")[page])
+        return _hits(rows.order_by("-created_at", "-pk")[page])
+
+
+def _hits(rows: QuerySet) -> list[Hit]:
+    # A JSON column read through values_list arrives decoded on PostgreSQL
+    # and SQLite alike (Django's JSONField converter).
+    return [Hit(*row) for row in rows]
 
 
 def _recent_since(size: int):

@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.tests.factories import UserFactory
 from search.query import parse
 from search.snippets import Marker
 
@@ -112,4 +113,15 @@ def test_each_result_shows_its_address_shortened_and_when_it_was_saved(client, u
     shown = f"https://example.org/{long_path}"[:99] + "…"
     assert f'<p class="meta">{shown}</p>' in html
     # BASE_TIME plus a minute, in the site's time zone, as the tag pages write it.
-    assert '<time datetime="2024-03-12T09:31:00+00:00">12 Mar 24</time>' in html
+    assert (
+        f'saved by <span class="person">{user.name}</span> on '
+        '<time datetime="2024-03-12T09:31:00+00:00">12 Mar 24</time>'
+    ) in html
+
+
+def test_a_matching_sticky_note_names_its_author_by_display_name(client, library):
+    author = UserFactory(username="wen", display_name="張 旭")
+    library.save(author, highlights=[("A passage", ["a remark on sorrel"])])
+    html = search(client, "sorrel").content.decode()
+    assert '<span class="note__author">張 旭</span>: a remark on <mark>sorrel</mark>' in html
+    assert 'saved by <span class="person">張 旭</span>' in html
