@@ -6,11 +6,11 @@ the page's bookmarks, one each.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import escape  # as in search.snippets: the same output, without the lazy check
 from urllib.parse import quote_plus
 
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_noop
 
@@ -24,6 +24,8 @@ from .snippets import Marker, plain
 
 #: Characters of a result's address shown under its title.
 SHOWN_URL_LENGTH = 100
+#: A tag under a result, linking to the search for it.
+TAG_LINK = '<li><a class="tag" rel="tag" href="%s">%s</a></li>'
 #: The line under a result (its markup is ours; the values are escaped).
 SAVED_BY = gettext_noop(
     'saved by <span class="person">%(name)s</span> on <time datetime="%(iso)s">%(date)s</time>'
@@ -135,12 +137,9 @@ def _shortened(text: str, limit: int) -> str:
 def _tag_links(searches: str, tags: list[list[str]]) -> SafeString:
     # Markup made here rather than by a template loop: a tag is a few
     # microseconds this way, against some twelve looped in a template, and a
-    # page of results shows fifty of them. format_html escapes both parts.
-    return format_html_join(
-        "",
-        '<li><a class="tag" rel="tag" href="{}">{}</a></li>',
-        ((searches + _tag_query(name), name) for _, name in tags),
-    )
+    # page of results shows fifty of them.
+    links = (TAG_LINK % (escape(searches + _tag_query(name)), escape(name)) for _, name in tags)
+    return mark_safe("".join(links))  # noqa: S308 - our markup; both values escaped
 
 
 def _tag_query(name: str) -> str:
