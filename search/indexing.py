@@ -9,10 +9,11 @@ a bookmark that did not change, is harmless.
 
 import logging
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -33,18 +34,32 @@ CACHED_TEXT_LIMIT = 20_000
 BATCH_SIZE = 500
 
 
-def cached_copies(page_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
-    """Each page's cached copy (the one readers are shown): its snapshot id
-    and the start of its text, by page id."""
-    shown = Page.objects.filter(pk__in=list(page_ids)).values(
-        snapshot_id=newest_cached_snapshot_id("pk")
-    )
+class CachedCopy(NamedTuple):
+    snapshot_id: int
+    #: The start of its text: what the index reads.
+    head: str
+
+
+def cached_copies(page_ids: Iterable[int]) -> dict[int, CachedCopy]:
+    """Each page's cached copy (the one readers are shown), by page id."""
     rows = (
-        Snapshot.objects.filter(pk__in=shown)
+        Snapshot.objects.filter(pk__in=_shown_copies(page_ids))
         .annotate(head=Substr("text", 1, CACHED_TEXT_LIMIT))
         .values_list("page_id", "pk", "head")
     )
-    return {page_id: (pk, head) for page_id, pk, head in rows}
+    return {page_id: CachedCopy(pk, head) for page_id, pk, head in rows}
+
+
+def cached_copy_ids(page_ids: Iterable[int]) -> dict[int, int]:
+    """Each page's cached copy's snapshot id, by page id (no text read)."""
+    rows = Snapshot.objects.filter(pk__in=_shown_copies(page_ids)).values_list("page_id", "pk")
+    return dict(rows)
+
+
+def _shown_copies(page_ids: Iterable[int]) -> QuerySet:
+    return Page.objects.filter(pk__in=list(page_ids)).values(
+        snapshot_id=newest_cached_snapshot_id("pk")
+    )
 
 
 def copy_texts(snapshot_ids: Iterable[int]) -> dict[int, str]:
@@ -73,7 +88,7 @@ def build_entries(bookmark_ids: Iterable[int], *, indexed_at) -> list[SearchEntr
         )
     )
     copies = cached_copies({bookmark.page_id for bookmark in bookmarks})
-    shown = shown_of(bookmarks, {page_id: copy[0] for page_id, copy in copies.items()})
+    shown = shown_of(bookmarks, {page_id: copy.snapshot_id for page_id, copy in copies.items()})
     entries = []
     for bookmark in bookmarks:
         page = bookmark.page
@@ -84,7 +99,8 @@ def build_entries(bookmark_ids: Iterable[int], *, indexed_at) -> list[SearchEntr
         parts += [name for _, name in of_bookmark["tags"]]
         parts += [quote for _, quote in of_bookmark["highlights"]]
         parts += [note for _, note in of_bookmark["notes"]]
-        parts.append(copies.get(page.pk, (None, ""))[1])
+        if page.pk in copies:
+            parts.append(copies[page.pk].head)
         entries.append(
             SearchEntry(
                 bookmark_id=bookmark.pk,
@@ -112,11 +128,18 @@ def reindex_bookmarks(bookmark_ids: Iterable[int]) -> int:
 
 
 def _reindex_batch(ids: list[int], *, attempt: int = 1) -> int:
-    # Taken before reading, so an edit committed while we read looks newer
-    # than the entry to the staleness check.
-    entries = build_entries(ids, indexed_at=timezone.now())
     try:
         with transaction.atomic():
+            # Two rebuilds of one bookmark at once (two quick edits) take
+            # turns: the second reads once the first has written, so an older
+            # read never lands last and brings back a deleted note. Locked in
+            # id order, so rebuilds never wait on each other in a circle.
+            list(
+                Bookmark.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk")
+            )
+            # Taken before reading, so an edit committed while we read looks
+            # newer than the entry to the staleness check.
+            entries = build_entries(ids, indexed_at=timezone.now())
             SearchEntry.objects.bulk_create(
                 entries,
                 update_conflicts=True,
@@ -148,7 +171,8 @@ def stale_bookmark_ids() -> set[int]:
     entry_time = F("search_entry__indexed_at")
     ok = Snapshot.Status.OK
     queries = [
-        Bookmark.objects.filter(search_entry__isnull=True).values_list("pk", flat=True),
+        # No entry, or one that keeps nothing for results (written before
+        # entries did, or marked when its rebuild failed).
         Bookmark.objects.filter(search_entry__shown__isnull=True).values_list("pk", flat=True),
         Bookmark.objects.filter(updated_at__gt=entry_time).values_list("pk", flat=True),
         Highlight.objects.filter(

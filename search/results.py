@@ -1,7 +1,9 @@
 """What each result shows: its title and the passage that matched, marked,
-its tags, and where it leads. A fixed number of queries for a page of any
-size: the highlights, sticky notes, tags, group items and cached text of
-the page's bookmarks, one each.
+its tags, and where it leads. The highlights, sticky notes and tags come
+with the page (its entries keep them: search.shown); then a fixed number of
+queries for a page of any size: the group items under group:, the text of
+the cached copies where nothing else matched, and, for bookmarks whose
+entries keep nothing, their rows read afresh.
 """
 
 from collections.abc import Callable
@@ -16,7 +18,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from groups.models import Group, GroupShare
 
-from .indexing import cached_copies, copy_texts
+from .indexing import cached_copy_ids, copy_texts
 from .query import Query
 from .selectors import Hit
 from .shown import shown_of
@@ -69,20 +71,21 @@ def results(bookmarks: list[Hit], query: Query, group: Group | None) -> list[Res
         )
     searches = reverse("search:results") + "?"
     # The line under each result is written here, not by a template: a
-    # blocktranslate with a date filter, twenty times, was a third of the
-    # page's rendering.
+    # blocktranslate with two date filters, twenty times, was a quarter of
+    # the page's rendering.
     date_format, saved_by = gettext("d M y"), gettext(SAVED_BY)
     bookmark_url = _url_ending_in_id("bookmarks:detail")
     item_url = _url_ending_in_id("groups:item", group.slug) if items else None
     found = []
     for bookmark in bookmarks:
+        of_bookmark = shown[bookmark.pk]
         saved_at = timezone.localtime(bookmark.created_at)
         url = item_url(items[bookmark.pk]) if bookmark.pk in items else bookmark_url(bookmark.pk)
         result = Result(
             bookmark,
             url=url,
             title=marker.mark(bookmark.display_title),
-            tag_links=_tag_links(searches, shown[bookmark.pk]["tags"]),
+            tag_links=_tag_links(searches, of_bookmark["tags"]),
             shown_url=_shortened(bookmark.page_url, SHOWN_URL_LENGTH),
             saved_by=mark_safe(  # noqa: S308 - our words; each value escaped
                 saved_by
@@ -93,7 +96,6 @@ def results(bookmarks: list[Hit], query: Query, group: Group | None) -> list[Res
                 }
             ),
         )
-        of_bookmark = shown[bookmark.pk]
         _snippet(result, marker, of_bookmark["highlights"], of_bookmark["notes"])
         found.append(result)
     _cached_snippets(
@@ -104,10 +106,10 @@ def results(bookmarks: list[Hit], query: Query, group: Group | None) -> list[Res
 
 def _shown(bookmarks: list[Hit]) -> dict[int, dict]:
     """What each bookmark's entry keeps for its result (page_of reads it
-    with the bookmark), by bookmark id; read afresh, the way
-    the entry is built, for a bookmark with no entry yet (a bulk import
-    before the sweep, found by #tag, user: or group:) or one written before
-    entries kept it."""
+    with the bookmark), by bookmark id. Read afresh, the way the entry is
+    built, for a bookmark whose entry keeps nothing: none yet (a bulk import
+    before the sweep, found by #tag, user: or group:), one written before
+    entries kept it, or one whose rebuild failed."""
     shown, missing = {}, []
     for bookmark in bookmarks:
         if bookmark.shown is not None:
@@ -115,8 +117,8 @@ def _shown(bookmarks: list[Hit]) -> dict[int, dict]:
         else:
             missing.append(bookmark)
     if missing:
-        copies = cached_copies({bookmark.page_id for bookmark in missing})
-        shown.update(shown_of(missing, {page_id: copy[0] for page_id, copy in copies.items()}))
+        copies = cached_copy_ids({bookmark.page_id for bookmark in missing})
+        shown.update(shown_of(missing, copies))
     return shown
 
 

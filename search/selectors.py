@@ -4,10 +4,11 @@ paged so that a page costs about the same for a rare word and a common one.
 Results start from ``groups.visibility.readable_bookmarks``: the search
 index narrows that set and never widens it. A page of results costs a fixed
 number of queries: the group, person and tags named in the query (one each,
-when named), a bounded count, the page (search.results then adds one query
-per kind of row shown). A count above COUNT_LIMIT is remembered for a short
-while per reader (see remembered_count), so a common word's next page, or
-the next anonymous reader's search for it, costs no count.
+when named), a bounded count, and the page with what its entries keep for
+the results (search.results adds a fixed few). A count above COUNT_LIMIT is
+remembered for a short while per reader (see remembered_count), so a common
+word's next page, or the next anonymous reader's search for it, costs no
+count.
 """
 
 import hashlib
@@ -237,8 +238,7 @@ def page_of(found: Found, window: Window, *, count: int) -> list[Hit]:
         for size in RECENT_ENTRIES:
             since = _recent_since(size)
             if since is None:
-                # Fewer entries than that: walking all of them is the whole answer.
-                return _hits(by_entry[page])
+                break  # fewer entries than that: sorting every match is cheap
             found_rows = _hits(by_entry.filter(search_entry__created_at__gte=since)[page])
             if len(found_rows) == expected:
                 return found_rows

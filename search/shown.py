@@ -17,16 +17,24 @@ The shape, JSON-ready::
 """
 
 from collections.abc import Iterable
+from typing import Protocol
 
 from django.db.models import OuterRef, Subquery
 
 from annotations.models import Highlight, Note
-from bookmarks.models import Bookmark, BookmarkTag, Tag
+from bookmarks.models import BookmarkTag, Tag
 
 
-def shown_of(bookmarks: Iterable[Bookmark], copies: dict[int, int]) -> dict[int, dict]:
+class OfPage(Protocol):
+    """A bookmark, or a row of one (search.selectors.Hit)."""
+
+    pk: int
+    page_id: int
+
+
+def shown_of(bookmarks: Iterable[OfPage], copies: dict[int, int]) -> dict[int, dict]:
     """The ``shown`` of each bookmark, by id, in three queries. ``copies``
-    maps a page id to its cached copy's snapshot id (``cached_copies``)."""
+    maps a page id to its cached copy's snapshot id (search.indexing)."""
     shown = {
         bookmark.pk: {
             "highlights": [],

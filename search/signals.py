@@ -24,6 +24,7 @@ from bookmarks.models import Bookmark, BookmarkTag, Page, Snapshot, Tag
 from bookmarks.signals import content_changed
 
 from .indexing import reindex_bookmarks
+from .models import SearchEntry
 
 logger = logging.getLogger(__name__)
 
@@ -61,8 +62,16 @@ class _Pending:
                     "bookmark_id", flat=True
                 )
             )
-        if ids:
+        if not ids:
+            return
+        try:
             reindex_bookmarks(ids)
+        except Exception:
+            # What these entries keep for results may show a note or a
+            # highlight that is gone: results read the rows afresh while
+            # they keep nothing, and the periodic sweep rebuilds them.
+            logger.exception("Reindexing %d bookmarks failed; marked stale", len(ids))
+            SearchEntry.objects.filter(bookmark_id__in=ids).update(shown=None)
 
 
 def schedule(*, bookmark_ids=(), page_ids=(), tag_ids=()) -> None:

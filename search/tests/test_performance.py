@@ -203,7 +203,7 @@ def test_a_common_words_page_among_the_newest_entries_sets_no_time_limit(
 ):
     """The look among the newest entries is bounded: it pays for no limit
     (a transaction and a setting), which only the unbounded reads need."""
-    monkeypatch.setattr(selectors, "RECENT_ENTRIES", (25, 50))
+    monkeypatch.setattr(selectors, "RECENT_ENTRIES", (21, 50))
     owner = UserFactory()
     for _ in range(22):
         library.save(owner, title="zinnia")

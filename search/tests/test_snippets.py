@@ -125,3 +125,19 @@ def test_a_matching_sticky_note_names_its_author_by_display_name(client, library
     html = search(client, "sorrel").content.decode()
     assert '<span class="note__author">張 旭</span>: a remark on <mark>sorrel</mark>' in html
     assert 'saved by <span class="person">張 旭</span>' in html
+
+
+def test_tags_names_and_dates_on_a_result_are_escaped(client, library):
+    author = UserFactory(username="mallory", display_name='<img src=x onerror="alert(1)">')
+    library.save(
+        author,
+        title="Escaped sorrel",
+        tag_names=['<b>"bold"', "it's & co"],
+        highlights=[("A passage", ["<script>sorrel()</script>"])],
+    )
+    html = search(client, "sorrel").content.decode()
+    assert "<img src=x" not in html and "<b>" not in html and "<script>sorrel" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+    assert ">&lt;b&gt;&quot;bold&quot;</a>" in html
+    assert ">it&#x27;s &amp; co</a>" in html
+    assert "&lt;script&gt;<mark>sorrel</mark>()&lt;/script&gt;" in html
