@@ -8,9 +8,12 @@ from groups import views as group_views
 
 urlpatterns = [
     path("", group_views.home, name="home"),
+    # Feeds first: feed readers ask for them more than people open pages, and
+    # URLs are tried in order (a group's feed would otherwise be tried against
+    # every group page first). No feed URL is also a page's.
+    path("", include("feeds.urls")),
     path("groups/", include("groups.urls")),
     path("search/", include("search.urls")),
-    path("", include("feeds.urls")),
     path("", include("bookmarks.urls")),
     path("", include("annotations.urls")),
     path("anno/", include("annotations.webanno_urls")),

@@ -11,6 +11,14 @@ urlpatterns = [
     path("invite/<str:token>/", manage_views.accept_invitation, name="accept_invitation"),
     # Anonymous readers of a public group's page get it from the cache.
     path("<str:slug>/", cache_anonymous_page(manage_views.group_detail), name="detail"),
+    # The pages read most come first: URLs are tried in order.
+    # <tag> is one tag, or several joined by commas: the items having them all.
+    path("<str:slug>/tags/<str:tag>/", views.group_tag, name="tag"),
+    path(
+        "<str:slug>/items/<int:item_id>/",
+        cache_anonymous_page(item_views.item_detail),
+        name="item",
+    ),
     path("<str:slug>/edit/", manage_views.edit_group, name="edit"),
     path("<str:slug>/join/", manage_views.join_group, name="join"),
     path("<str:slug>/leave/", manage_views.leave_group, name="leave"),
@@ -31,13 +39,6 @@ urlpatterns = [
         "<str:slug>/invitations/<int:invitation_id>/revoke/",
         manage_views.revoke_invitation,
         name="revoke_invitation",
-    ),
-    # <tag> is one tag, or several joined by commas: the items having them all.
-    path("<str:slug>/tags/<str:tag>/", views.group_tag, name="tag"),
-    path(
-        "<str:slug>/items/<int:item_id>/",
-        cache_anonymous_page(item_views.item_detail),
-        name="item",
     ),
     path("<str:slug>/items/<int:item_id>/visit/", views.item_visit, name="visit"),
     path("<str:slug>/items/<int:item_id>/notes/", item_views.add_note, name="add_note"),
