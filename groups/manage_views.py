@@ -2,6 +2,8 @@
 invitation links. Whoever may not see the group gets 404 (``visibility``);
 whoever sees it but may not change it gets 403 (``permissions``)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.db import IntegrityError
 from django.db.models import Case, IntegerField, Value, When
@@ -41,7 +43,7 @@ def group_detail(request, slug):
     # The count is kept per version of the group, and the page's ids come
     # from an index-only range before the cards' subqueries run on them alone.
     window = read_window(request.GET, count=selectors.count_items(group))
-    page = selectors.page_ids(group, "items", selectors.group_item_ids(group), window)
+    page = selectors.page_ids(group, "items", partial(selectors.group_item_ids, group), window)
     role = role_in(request.user, group)
     context = {
         "group": group,

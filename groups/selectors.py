@@ -5,6 +5,7 @@ they may see.
 """
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -209,14 +210,14 @@ def group_item_ids_tagged(group: Group, tags: list[Tag], *, driver_id: int) -> Q
     return ids.order_by("-shared_at", "-item_id").values_list("item_id", flat=True)
 
 
-def page_ids(group: Group, name: str, ids: QuerySet, window: Window) -> list[int]:
-    """The window's page of ``ids`` (a list of the group's items named
-    ``name``, such as its items with some tags), read from the index once
-    per version of the group."""
+def page_ids(group: Group, name: str, ids: Callable[[], QuerySet], window: Window) -> list[int]:
+    """The window's page of the ids ``ids()`` selects (a list of the group's
+    items named ``name``, such as its items with some tags), read from the
+    index once per version of the group: the query is only built then."""
     return remember(
         group,
         f"page:{name}:{window.number}:{window.per_page}",
-        lambda: page_of(ids, window),
+        lambda: page_of(ids(), window),
     )
 
 

@@ -1,3 +1,4 @@
+from functools import partial
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -65,7 +66,7 @@ def group_tag(request, slug, tag):
         query = request.META.get("QUERY_STRING")
         return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
     window = read_window(request.GET, count=tagged.count)
-    ids = selectors.group_item_ids_tagged(group, tags, driver_id=tagged.driver_id)
+    ids = partial(selectors.group_item_ids_tagged, group, tags, driver_id=tagged.driver_id)
     path_key = "tagged:" + ",".join(str(tag.pk) for tag in tags)
     return render(
         request,
