@@ -12,6 +12,7 @@ count.
 """
 
 import hashlib
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -252,21 +253,26 @@ def _hits(rows: QuerySet) -> list[Hit]:
     return [Hit(*row) for row in rows]
 
 
-def _recent_since(size: int):
+#: size -> (until when, the time kept): see _recent_since.
+_recent_times: dict[int, tuple[float, datetime | None]] = {}
+
+
+def _recent_since(size: int) -> datetime | None:
     """When the ``size``-th newest entry was made (None when there are fewer),
-    kept for RECENT_SINCE_TTL.
+    kept for RECENT_SINCE_TTL in this process.
 
     Any time gives page_of the right page, since it only bounds where the
     first look stops: one a little stale makes that look a little longer (new
     entries since) or shorter (entries deleted), never wrong. Kept, it spares
-    every search of a common word a walk over ``size`` index entries."""
-    key = f"search:recent-since:{size}"
-    kept = cache.get(key)
-    if kept is None:
+    every search of a common word a walk over ``size`` index entries; kept in
+    the process rather than the shared cache, as no process needs another's,
+    it costs no round trip either."""
+    until, since = _recent_times.get(size, (0.0, None))
+    if until < time.monotonic():
         newest = SearchEntry.objects.order_by("-created_at", "-bookmark")
-        kept = [newest.values_list("created_at", flat=True)[size - 1 : size].first()]
-        cache.set(key, kept, RECENT_SINCE_TTL)
-    return kept[0]
+        since = newest.values_list("created_at", flat=True)[size - 1 : size].first()
+        _recent_times[size] = (time.monotonic() + RECENT_SINCE_TTL, since)
+    return since
 
 
 @contextmanager

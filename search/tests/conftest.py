@@ -14,16 +14,20 @@ from annotations.services import add_highlight, add_note
 from bookmarks.models import Snapshot
 from bookmarks.services import save_bookmark
 from bookmarks.tests.factories import SnapshotFactory
+from search.selectors import _recent_times
 
 BASE_TIME = datetime(2024, 3, 12, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
 def forget_counts():
-    """Searches remember "more than the limit" in the cache; each test starts afresh."""
+    """Searches remember "more than the limit" in the cache, and each process
+    the time of the newest entries; each test starts afresh."""
     cache.clear()
+    _recent_times.clear()
     yield
     cache.clear()
+    _recent_times.clear()
 
 
 @pytest.fixture

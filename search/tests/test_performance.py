@@ -1,11 +1,11 @@
 """A results page costs the same number of queries for 5 results as for 50,
 and the index serves the words (checked in the query plans)."""
 
+import time
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -170,7 +170,7 @@ def test_a_kept_time_of_the_newest_entries_never_changes_a_page(monkeypatch, lib
         "none": None,
     }
     for size in selectors.RECENT_ENTRIES:
-        cache.set(f"search:recent-since:{size}", [times[kept]], 60)
+        monkeypatch.setitem(selectors._recent_times, size, (time.monotonic() + 60, times[kept]))
     found = find(owner, parse("zinnia"))
     everything = list(found.bookmarks.order_by("-created_at", "-pk").values_list("pk", flat=True))
     for number in range(1, 7):
