@@ -131,18 +131,26 @@ def test_a_person_alone_is_read_from_their_bookmarks(garden):
     )
 
 
-def test_a_common_words_page_from_the_newest_entries_is_the_right_page(monkeypatch, library):
-    """Pages read among the newest entries, or from every match when they do
-    not hold the page, are the pages a plain sort gives."""
+@pytest.fixture
+def zinnias(monkeypatch, library):
+    """Twelve matches in 24 entries, saved out of time order (so entry order
+    and id order differ), with a limit of 5 and looks among the newest 3 and
+    8 entries: the reader, what they find, and every match by the plain sort."""
     monkeypatch.setattr(selectors, "COUNT_LIMIT", 5)
     monkeypatch.setattr(selectors, "RECENT_ENTRIES", (3, 8))
     owner = UserFactory()
     for n in range(24):
-        # Saved out of time order, so entry order and id order differ.
         when = BASE_TIME + timedelta(days=(n * 7) % 24)
         library.save(owner, title="zinnia" if n % 2 else "aster", created_at=when)
     found = find(owner, parse("zinnia"))
     everything = list(found.bookmarks.order_by("-created_at", "-pk").values_list("pk", flat=True))
+    return found, everything
+
+
+def test_a_common_words_page_from_the_newest_entries_is_the_right_page(zinnias):
+    """Pages read among the newest entries, or from every match when they do
+    not hold the page, are the pages a plain sort gives."""
+    found, everything = zinnias
     count = count_of(found)
     assert count == 6 and len(everything) == 12  # counted up to the limit, plus one
     for per_page in (1, 2, 3):
@@ -155,15 +163,10 @@ def test_a_common_words_page_from_the_newest_entries_is_the_right_page(monkeypat
 
 
 @pytest.mark.parametrize("kept", ["too new", "too old", "none"])
-def test_a_kept_time_of_the_newest_entries_never_changes_a_page(monkeypatch, library, kept):
+def test_a_kept_time_of_the_newest_entries_never_changes_a_page(monkeypatch, zinnias, kept):
     """The time of the Nth newest entry is kept for a minute; whatever time
     is kept (entries added or deleted since), every page is the plain sort's."""
-    monkeypatch.setattr(selectors, "COUNT_LIMIT", 5)
-    monkeypatch.setattr(selectors, "RECENT_ENTRIES", (3, 8))
-    owner = UserFactory()
-    for n in range(24):
-        when = BASE_TIME + timedelta(days=(n * 7) % 24)
-        library.save(owner, title="zinnia" if n % 2 else "aster", created_at=when)
+    found, everything = zinnias
     times = {
         "too new": BASE_TIME + timedelta(days=30),
         "too old": BASE_TIME - timedelta(days=30),
@@ -171,8 +174,6 @@ def test_a_kept_time_of_the_newest_entries_never_changes_a_page(monkeypatch, lib
     }
     for size in selectors.RECENT_ENTRIES:
         monkeypatch.setitem(selectors._recent_times, size, (time.monotonic() + 60, times[kept]))
-    found = find(owner, parse("zinnia"))
-    everything = list(found.bookmarks.order_by("-created_at", "-pk").values_list("pk", flat=True))
     for number in range(1, 7):
         window = Window(number=number, per_page=1, count=6)
         page = page_of(found, window, count=6)
