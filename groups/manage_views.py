@@ -52,6 +52,9 @@ def group_detail(request, slug):
         "links": page_links(window, path=request.path),
         "tag_cloud": selectors.tag_cloud(group),
         "feed_token_query": feed_token_query(request, group),
+        # Reversed once here, not in both places the template shows them.
+        "rss_url": reverse("feeds:group_rss", args=[group.slug]),
+        "atom_url": reverse("feeds:group_atom", args=[group.slug]),
         "role": role,
         "can_manage": role == Membership.Role.OWNER,
     }

@@ -80,6 +80,9 @@ def group_tag(request, slug, tag):
             "window": window,
             "links": page_links(window, path=request.path),
             "feed_token_query": feed_token_query(request, group),
+            # Reversed once here, not in both places the template shows them.
+            "rss_url": reverse("feeds:group_tag_rss", args=[group.slug, path]),
+            "atom_url": reverse("feeds:group_tag_atom", args=[group.slug, path]),
         },
     )
 
