@@ -214,6 +214,9 @@ class Target:
     #: "items" and "bytes" are the floors; "page" and "304" the site.
     kind: str = "page"
     signed_in: bool = False
+    #: Whether the site may serve it from its store of anonymous responses
+    #: (a group's pages and feeds); search is built for every request.
+    storable: bool = True
     headers: dict = field(default_factory=dict)
     queries_first: int | None = None
     queries_repeat: int | None = None
@@ -223,11 +226,13 @@ class Target:
 
     @property
     def cached(self) -> bool:
-        """Served whole from the cache: an anonymous page whose repeat made at
-        most two queries (a version lookup, say), fewer than the first. A
-        signed-in response is never stored, however few queries it makes."""
+        """Served whole from the cache: a storable anonymous page whose repeat
+        made at most two queries (a version lookup, say), fewer than the
+        first. A signed-in response is never stored, however few queries it
+        makes, and neither is a search, however few it makes."""
         return (
             self.kind == "page"
+            and self.storable
             and not self.signed_in
             and self.queries_first is not None
             and self.queries_repeat is not None
@@ -344,7 +349,7 @@ def pick_targets() -> tuple[list[Target], object]:
                 Target(f"tag RSS, {who}", feed_path),
                 Target(f"tag RSS 304, {who}", feed_path, kind="304"),
             ]
-        targets.append(Target(f"search, {who}", search_path, signed_in=signed_in))
+        targets.append(Target(f"search, {who}", search_path, signed_in=signed_in, storable=False))
     if second:
         both = reverse("groups:tag", args=[group.slug, f"{tag},{second}"])
         targets.append(Target("tag a,b page 1, signed in", both, signed_in=True))

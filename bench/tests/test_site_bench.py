@@ -14,6 +14,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from bench import settings as bench_settings
+from bench.site import Target
 from bookmarks.tests.test_worker_integration import redis_reachable
 from conftest import needs_service
 
@@ -38,6 +39,19 @@ def test_the_floors_answer_without_the_database(client, django_assert_num_querie
 def test_the_site_urls_are_all_still_there():
     assert reverse("home") == "/"
     assert reverse("groups:tag", args=["g", "t"]) == "/groups/g/tags/t/"
+
+
+def test_only_a_stored_response_is_compared_with_the_two_byte_floor():
+    """A search that makes two queries on a repeat was once taken for a page
+    served from the cache; it is built for every request."""
+    page = Target("tag page 1, anonymous", "/groups/g/tags/t/", queries_first=11, queries_repeat=0)
+    search = Target("search, anonymous", "/search/?q=x", storable=False)
+    search.queries_first, search.queries_repeat = 6, 2
+    signed_in = Target("tag page 1, signed in", "/groups/g/tags/t/", signed_in=True)
+    signed_in.queries_first, signed_in.queries_repeat = 3, 2
+    assert page.cached and page.floor == "bytes"
+    assert not search.cached and search.floor == "items"
+    assert not signed_in.cached and signed_in.floor == "items"
 
 
 @pytest.mark.slow
