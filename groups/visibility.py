@@ -12,6 +12,8 @@ A ``reader`` is a User or an AnonymousUser. Superusers get no special
 treatment here: staff curate through Django admin.
 """
 
+from functools import lru_cache
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -26,9 +28,21 @@ def _reader_id(reader) -> int | None:
     return reader.pk if reader is not None and reader.is_authenticated else None
 
 
+# The two rules below are querysets, built once per reader in each process
+# and copied for every use: building one resolves its subqueries, half a
+# millisecond for readable_bookmarks, while a copy costs microseconds. Only
+# the query is kept, never a row: who may read what is decided by the
+# database each time one runs, so a copy is as current as a new one.
+RULES_KEPT = 1024
+
+
 def readable_groups(reader) -> QuerySet[Group]:
     """Groups the reader may open: public ones and those they belong to."""
-    reader_id = _reader_id(reader)
+    return _readable_groups(_reader_id(reader)).all()
+
+
+@lru_cache(maxsize=RULES_KEPT)
+def _readable_groups(reader_id: int | None) -> QuerySet[Group]:
     condition = Q(visibility=Group.Visibility.PUBLIC)
     if reader_id is not None:
         condition |= Exists(Membership.objects.filter(group=OuterRef("pk"), user_id=reader_id))
@@ -77,9 +91,14 @@ def readable_items(reader, group: Group | None = None) -> QuerySet[GroupItem]:
 def readable_bookmarks(reader) -> QuerySet[Bookmark]:
     """Bookmarks the reader may open: their own, public ones, and private
     ones shared into a group the reader may open."""
-    reader_id = _reader_id(reader)
+    return _readable_bookmarks(_reader_id(reader)).all()
+
+
+@lru_cache(maxsize=RULES_KEPT)
+def _readable_bookmarks(reader_id: int | None) -> QuerySet[Bookmark]:
+    groups = _readable_groups(reader_id).all()
     condition = Q(is_private=False) | Exists(
-        GroupShare.objects.filter(bookmark=OuterRef("pk"), item__group__in=readable_groups(reader))
+        GroupShare.objects.filter(bookmark=OuterRef("pk"), item__group__in=groups)
     )
     if reader_id is not None:
         condition |= Q(user_id=reader_id)

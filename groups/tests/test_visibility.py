@@ -161,3 +161,21 @@ def test_selectors_do_not_duplicate_rows(world):
     assert public != second
     listed = list(visibility.readable_bookmarks(ANONYMOUS).filter(pk=bookmark.pk))
     assert listed == [bookmark]
+
+
+def test_a_readers_rule_is_built_once_and_reads_membership_as_it_is_now(world):
+    """The rules are kept per reader as queries, never as rows: joining and
+    leaving a group change what the same kept rule finds at once."""
+    stranger, private = world["stranger"], world["private"]
+    bookmark = world["shared"]["private"]["bookmark"]
+    first = visibility.readable_bookmarks(stranger)
+    assert bookmark not in first
+    add_member(group=private, user=stranger)
+    again = visibility.readable_bookmarks(stranger)
+    assert again is not first and again.query is not first.query  # copies of one rule
+    assert bookmark in again
+    assert private in visibility.readable_groups(stranger)
+    Membership.objects.filter(group=private, user=stranger).delete()
+    assert bookmark not in visibility.readable_bookmarks(stranger)
+    assert private not in visibility.readable_groups(stranger)
+    assert visibility._readable_bookmarks.cache_info().hits >= 2
