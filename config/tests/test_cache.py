@@ -10,6 +10,8 @@ from config.cache import RedisCache
 from conftest import needs_service
 
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+#: Longer than memcached's 250 characters.
+LONG_KEY = "group:1:2:card:" + "x" * 300
 
 
 @pytest.fixture
@@ -21,16 +23,16 @@ def redis_cache():
     needs_service(reachable, f"Redis at {REDIS_URL}")
     cache = RedisCache(REDIS_URL, {"KEY_PREFIX": "test-config-cache"})
     yield cache
-    cache.clear()
+    # Only this test's keys: clear() would empty the whole Redis database.
+    cache.delete_many(["a key with spaces", LONG_KEY, "x"])
 
 
 def test_keys_memcached_would_refuse_are_kept_without_a_warning(redis_cache):
     # Warnings are errors in the test run: a CacheKeyWarning would fail here.
-    long_key = "group:1:2:card:" + "x" * 300
-    redis_cache.set_many({"a key with spaces": 1, long_key: 2})
-    assert redis_cache.get_many(["a key with spaces", long_key]) == {
+    redis_cache.set_many({"a key with spaces": 1, LONG_KEY: 2})
+    assert redis_cache.get_many(["a key with spaces", LONG_KEY]) == {
         "a key with spaces": 1,
-        long_key: 2,
+        LONG_KEY: 2,
     }
 
 
