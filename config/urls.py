@@ -10,7 +10,8 @@ urlpatterns = [
     path("", group_views.home, name="home"),
     # Feeds first: feed readers ask for them more than people open pages, and
     # URLs are tried in order (a group's feed would otherwise be tried against
-    # every group page first). No feed URL is also a page's.
+    # every group page first). No feed URL is also a page's (groups/invite/rss/
+    # would be, but an invitation token is never "rss" or "atom").
     path("", include("feeds.urls")),
     path("groups/", include("groups.urls")),
     path("search/", include("search.urls")),

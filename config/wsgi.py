@@ -10,5 +10,7 @@ application = get_wsgi_application()
 # long as the worker: out of the collector's sight, a full collection reads
 # only what requests made since. Unfrozen, a full collection read all of it,
 # holding the worker some 70 ms, once every few hundred searches (which build
-# many objects), and every request queued behind it waited as long.
+# many objects), and every request queued behind it waited as long. Garbage
+# left from start-up is collected first: frozen, it would never be.
+gc.collect()
 gc.freeze()

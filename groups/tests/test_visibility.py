@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from accounts.tests.factories import UserFactory
+from annotations.models import Highlight
 from annotations.tests.factories import HighlightFactory, NoteFactory
 from bookmarks.tests.factories import BookmarkFactory
 from groups import visibility
@@ -179,3 +180,22 @@ def test_a_readers_rule_is_built_once_and_reads_membership_as_it_is_now(world):
     assert bookmark not in visibility.readable_bookmarks(stranger)
     assert private not in visibility.readable_groups(stranger)
     assert visibility._readable_bookmarks.cache_info().hits >= 2
+
+
+def test_nothing_done_to_a_copy_of_a_rule_reaches_the_kept_one(world):
+    """Callers join more tables, use a copy as a subquery, or combine it with
+    | and &: the kept rule's SQL and aliases stay as built, and no copy
+    carries another's rows."""
+    owner, member = world["owner"], world["member"]
+    visibility.readable_bookmarks(member)
+    kept = visibility._readable_bookmarks(member.pk)
+    sql, aliases = str(kept), {table: list(names) for table, names in kept.table_map.items()}
+    for _ in range(3):
+        list(visibility.readable_bookmarks(member).filter(page__bookmarks__user=owner))
+        list(Highlight.objects.filter(bookmark__in=visibility.readable_bookmarks(member)))
+        list(visibility.readable_bookmarks(member) | owner.bookmarks.all())
+        list(visibility.readable_bookmarks(member) & owner.bookmarks.all())
+        list(visibility.readable_groups(member).filter(memberships__user=owner))
+    assert str(kept) == sql
+    assert {table: list(names) for table, names in kept.table_map.items()} == aliases
+    assert visibility.readable_bookmarks(member)._known_related_objects == {}
