@@ -9,17 +9,15 @@ a bookmark that did not change, is harmless.
 
 import logging
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
 from annotations.models import Highlight, Note
-from bookmarks.models import Bookmark, Page, Snapshot
-from bookmarks.selectors import newest_cached_snapshot_id
+from bookmarks.models import Bookmark, Snapshot
 
 from . import text
 from .models import SearchEntry
@@ -34,34 +32,6 @@ CACHED_TEXT_LIMIT = 20_000
 BATCH_SIZE = 500
 
 
-class CachedCopy(NamedTuple):
-    snapshot_id: int
-    #: The start of its text: what the index reads.
-    head: str
-
-
-def cached_copies(page_ids: Iterable[int]) -> dict[int, CachedCopy]:
-    """Each page's cached copy (the one readers are shown), by page id."""
-    rows = (
-        Snapshot.objects.filter(pk__in=_shown_copies(page_ids))
-        .annotate(head=Substr("text", 1, CACHED_TEXT_LIMIT))
-        .values_list("page_id", "pk", "head")
-    )
-    return {page_id: CachedCopy(pk, head) for page_id, pk, head in rows}
-
-
-def cached_copy_ids(page_ids: Iterable[int]) -> dict[int, int]:
-    """Each page's cached copy's snapshot id, by page id (no text read)."""
-    rows = Snapshot.objects.filter(pk__in=_shown_copies(page_ids)).values_list("page_id", "pk")
-    return dict(rows)
-
-
-def _shown_copies(page_ids: Iterable[int]) -> QuerySet:
-    return Page.objects.filter(pk__in=list(page_ids)).values(
-        snapshot_id=newest_cached_snapshot_id("pk")
-    )
-
-
 def copy_texts(snapshot_ids: Iterable[int]) -> dict[int, str]:
     """The start of these cached copies' texts (as indexed), by snapshot id."""
     rows = (
@@ -73,7 +43,7 @@ def copy_texts(snapshot_ids: Iterable[int]) -> dict[int, str]:
 
 
 def build_entries(bookmark_ids: Iterable[int], *, indexed_at) -> list[SearchEntry]:
-    """Unsaved entries for the bookmarks that exist. Five queries."""
+    """Unsaved entries for the bookmarks that exist. Six queries."""
     ids = list(bookmark_ids)
     bookmarks = list(
         Bookmark.objects.filter(pk__in=ids)
@@ -87,8 +57,8 @@ def build_entries(bookmark_ids: Iterable[int], *, indexed_at) -> list[SearchEntr
             "page__url",
         )
     )
-    copies = cached_copies({bookmark.page_id for bookmark in bookmarks})
-    shown = shown_of(bookmarks, {page_id: copy.snapshot_id for page_id, copy in copies.items()})
+    shown = shown_of(bookmarks)
+    texts = copy_texts(parts["copy"] for parts in shown.values() if parts["copy"] is not None)
     entries = []
     for bookmark in bookmarks:
         page = bookmark.page
@@ -99,8 +69,7 @@ def build_entries(bookmark_ids: Iterable[int], *, indexed_at) -> list[SearchEntr
         parts += [name for _, name in of_bookmark["tags"]]
         parts += [quote for _, quote in of_bookmark["highlights"]]
         parts += [note for _, note in of_bookmark["notes"]]
-        if page.pk in copies:
-            parts.append(copies[page.pk].head)
+        parts.append(texts.get(of_bookmark["copy"], ""))
         entries.append(
             SearchEntry(
                 bookmark_id=bookmark.pk,

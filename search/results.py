@@ -18,7 +18,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from groups.models import Group, GroupShare
 
-from .indexing import cached_copy_ids, copy_texts
+from .indexing import copy_texts
 from .query import Query
 from .selectors import Hit
 from .shown import shown_of
@@ -117,8 +117,7 @@ def _shown(bookmarks: list[Hit]) -> dict[int, dict]:
         else:
             missing.append(bookmark)
     if missing:
-        copies = cached_copy_ids({bookmark.page_id for bookmark in missing})
-        shown.update(shown_of(missing, copies))
+        shown.update(shown_of(missing))
     return shown
 
 

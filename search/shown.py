@@ -22,7 +22,8 @@ from typing import Protocol
 from django.db.models import OuterRef, Subquery
 
 from annotations.models import Highlight, Note
-from bookmarks.models import BookmarkTag, Tag
+from bookmarks.models import BookmarkTag, Page, Tag
+from bookmarks.selectors import newest_cached_snapshot_id
 
 
 class OfPage(Protocol):
@@ -32,9 +33,14 @@ class OfPage(Protocol):
     page_id: int
 
 
-def shown_of(bookmarks: Iterable[OfPage], copies: dict[int, int]) -> dict[int, dict]:
-    """The ``shown`` of each bookmark, by id, in three queries. ``copies``
-    maps a page id to its cached copy's snapshot id (search.indexing)."""
+def shown_of(bookmarks: Iterable[OfPage]) -> dict[int, dict]:
+    """The ``shown`` of each bookmark, by id, in four queries."""
+    bookmarks = list(bookmarks)
+    copies = dict(
+        Page.objects.filter(pk__in={bookmark.page_id for bookmark in bookmarks}).values_list(
+            "pk", newest_cached_snapshot_id("pk")
+        )
+    )
     shown = {
         bookmark.pk: {
             "highlights": [],
