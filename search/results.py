@@ -22,7 +22,7 @@ from .indexing import copy_texts
 from .query import Query
 from .selectors import Hit
 from .shown import shown_of
-from .snippets import Marker, plain
+from .snippets import ELLIPSIS, Marker, plain
 
 #: Characters of a result's address shown under its title.
 SHOWN_URL_LENGTH = 100
@@ -132,7 +132,7 @@ def _url_ending_in_id(name: str, *args) -> Callable[[int], str]:
 
 
 def _shortened(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
 
 
 def _tag_links(searches: str, tags: list[list[str]]) -> SafeString:
